@@ -1,0 +1,3 @@
+module github.com/semrouter/monorepo
+
+go 1.26
