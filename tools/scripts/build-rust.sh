@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# build-rust.sh: build one Rust crate with a C ABI for one platform and copy
+# only its final libraries to dist/<crate-dir>/<platform-dir>/.
+#
+# Usage: tools/scripts/build-rust.sh <crate-dir> <platform>
+#   crate-dir  a folder holding Cargo.toml, e.g. libs/candle-binding
+#   platform   host, linux/amd64 or linux/arm64
+#
+# Cargo always gets an explicit --target triple, so "host" and the
+# matching linux/<arch> share one incremental target directory: the second
+# of the two is a no-op compile. The target directory is never cleaned.
+# CARGO_BUILD_JOBS from the environment is honoured by cargo itself.
+set -euo pipefail
+
+usage() {
+  sed -n '2,12s/^# \{0,1\}//p' "$0"
+}
+
+[[ ${1:-} == -h || ${1:-} == --help ]] && {
+  usage
+  exit 0
+}
+[[ $# -eq 2 ]] || {
+  usage >&2
+  exit 2
+}
+
+workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/scripts/platform.sh
+source "$workspace_root/tools/scripts/platform.sh"
+
+crate_dir=${1%/}
+platform=$2
+cd "$workspace_root"
+[[ -f $crate_dir/Cargo.toml ]] ||
+  die "building $crate_dir: $crate_dir/Cargo.toml does not exist (pass the crate folder, e.g. libs/candle-binding)"
+
+arch=$(platform_arch "$platform")
+triple=$(rust_triple "$arch")
+out_dir="dist/$crate_dir/$(platform_dir "$platform")"
+lib_name=$(basename "$crate_dir" | tr - _)
+
+# rustc_for_triple picks a compiler that has the standard library for the
+# triple: rustup's toolchain when it has it (GitHub runners, after
+# `rustup target add`), otherwise Debian's rustc-web, whose std for arm64
+# comes from libstd-rust-web-dev:arm64.
+rustc_for_triple() {
+  local candidate sysroot
+  for candidate in "${RUSTC:-}" rustc /usr/bin/rustc; do
+    [[ -n $candidate ]] && command -v "$candidate" >/dev/null || continue
+    sysroot=$("$candidate" --print sysroot)
+    if [[ -d $sysroot/lib/rustlib/$triple/lib ]]; then
+      command -v "$candidate"
+      return
+    fi
+  done
+  die "no Rust standard library for $triple: run 'rustup target add $triple', or on Debian 'apt-get install rustc-web libstd-rust-web-dev:$arch' (tools/scripts/setup.sh does this)"
+}
+
+RUSTC=$(rustc_for_triple)
+export RUSTC
+linker_var="CARGO_TARGET_$(echo "$triple" | tr '[:lower:]-' '[:upper:]_')_LINKER"
+if [[ -z ${!linker_var:-} ]]; then
+  export "$linker_var=$(c_compiler "$arch")"
+fi
+
+log "Building $crate_dir for $platform ($triple, $("$RUSTC" --version), jobs: ${CARGO_BUILD_JOBS:-default})"
+cargo build --release --locked --target "$triple" \
+  --manifest-path "$crate_dir/Cargo.toml"
+
+built="$crate_dir/target/$triple/release"
+mkdir -p "$out_dir"
+copied=0
+for artifact in "lib$lib_name.so" "lib$lib_name.a"; do
+  [[ -f $built/$artifact ]] || continue
+  # Copy to a temporary name first so an interrupted copy never leaves a
+  # truncated library that looks complete.
+  cp "$built/$artifact" "$out_dir/.$artifact.tmp"
+  mv -f "$out_dir/.$artifact.tmp" "$out_dir/$artifact"
+  copied=$((copied + 1))
+done
+[[ $copied -gt 0 ]] ||
+  die "cargo built no lib$lib_name.so or lib$lib_name.a in $built (is [lib] crate-type cdylib/staticlib in $crate_dir/Cargo.toml?)"
+[[ -f $out_dir/lib$lib_name.so ]] && check_elf_arch "$out_dir/lib$lib_name.so" "$arch"
+log "Built $crate_dir for $platform -> $out_dir"

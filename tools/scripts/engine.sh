@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# engine.sh: start or stop the local container engine (Debian's docker.io)
+# and a container registry on loopback (Debian's docker-registry).
+#
+# Usage: tools/scripts/engine.sh start|stop|status
+#
+# The daemon runs without a bridge network and without iptables rules, so
+# containers run only with --network=none or --network=host. The registry
+# listens on 127.0.0.1:${LOCAL_REGISTRY_PORT:-5000} and stores its data under
+# ${ENGINE_STATE_DIR:-/var/lib/semrouter-engine}.
+set -euo pipefail
+
+workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/scripts/platform.sh
+source "$workspace_root/tools/scripts/platform.sh"
+
+state_dir=${ENGINE_STATE_DIR:-/var/lib/semrouter-engine}
+registry_port=${LOCAL_REGISTRY_PORT:-5000}
+
+engine_running() {
+  docker info >/dev/null 2>&1
+}
+
+registry_running() {
+  curl -fsS "http://127.0.0.1:$registry_port/v2/" >/dev/null 2>&1
+}
+
+wait_for() {
+  local what=$1 check=$2 log_file=$3 i
+  for ((i = 0; i < 60; i++)); do
+    "$check" && return 0
+    sleep 0.5
+  done
+  die "$what did not start within 30 s; last lines of $log_file:
+$(tail -n 20 "$log_file" 2>/dev/null)"
+}
+
+start_engine() {
+  if engine_running; then
+    log "Container engine: already running ($(docker version --format '{{.Server.Version}}'))"
+    return
+  fi
+  command -v dockerd >/dev/null ||
+    die "no container engine: dockerd is not installed (run tools/scripts/setup.sh, which installs docker.io)"
+  mkdir -p "$state_dir"
+  log "Container engine: starting dockerd (log: $state_dir/dockerd.log)"
+  # --bridge=none/--iptables=false: this sandbox has no bridge networking;
+  # containers use --network=none or host.
+  nohup dockerd --bridge=none --iptables=false --ip6tables=false \
+    >"$state_dir/dockerd.log" 2>&1 &
+  echo $! >"$state_dir/dockerd.pid"
+  wait_for dockerd engine_running "$state_dir/dockerd.log"
+  log "Container engine: running ($(docker version --format '{{.Server.Version}}'))"
+}
+
+start_registry() {
+  if registry_running; then
+    log "Registry: already answering on 127.0.0.1:$registry_port"
+    return
+  fi
+  command -v docker-registry >/dev/null ||
+    die "no registry: docker-registry is not installed (run tools/scripts/setup.sh)"
+  mkdir -p "$state_dir/registry"
+  cat >"$state_dir/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $state_dir/registry
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$registry_port
+YAML
+  log "Registry: starting on 127.0.0.1:$registry_port (log: $state_dir/registry.log)"
+  nohup docker-registry serve "$state_dir/registry.yml" \
+    >"$state_dir/registry.log" 2>&1 &
+  echo $! >"$state_dir/registry.pid"
+  wait_for registry registry_running "$state_dir/registry.log"
+}
+
+stop_pidfile() {
+  local pid_file=$1
+  [[ -f $pid_file ]] || return 0
+  kill "$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
+case "${1:-}" in
+start)
+  start_engine
+  start_registry
+  ;;
+stop)
+  stop_pidfile "$state_dir/registry.pid"
+  stop_pidfile "$state_dir/dockerd.pid"
+  ;;
+status)
+  engine_running && echo "engine: running" || echo "engine: stopped"
+  registry_running && echo "registry: 127.0.0.1:$registry_port" || echo "registry: stopped"
+  ;;
+-h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0" ;;
+*)
+  sed -n '2,10s/^# \{0,1\}//p' "$0" >&2
+  exit 2
+  ;;
+esac
