@@ -47,7 +47,9 @@ lib_name=$(basename "$crate_dir" | tr - _)
 rustc_for_triple() {
   local candidate sysroot
   for candidate in "${RUSTC:-}" rustc /usr/bin/rustc; do
-    [[ -n $candidate ]] && command -v "$candidate" >/dev/null || continue
+    if [[ -z $candidate ]] || ! command -v "$candidate" >/dev/null; then
+      continue
+    fi
     sysroot=$("$candidate" --print sysroot)
     if [[ -d $sysroot/lib/rustlib/$triple/lib ]]; then
       command -v "$candidate"

@@ -45,8 +45,9 @@ start_engine() {
   mkdir -p "$state_dir"
   log "Container engine: starting dockerd (log: $state_dir/dockerd.log)"
   # --bridge=none/--iptables=false: this sandbox has no bridge networking;
-  # containers use --network=none or host.
-  nohup dockerd --bridge=none --iptables=false --ip6tables=false \
+  # containers use --network=none or host. --experimental lets docker
+  # import honour --platform (the air-gapped arm64 base).
+  nohup dockerd --experimental --bridge=none --iptables=false --ip6tables=false \
     >"$state_dir/dockerd.log" 2>&1 &
   echo $! >"$state_dir/dockerd.pid"
   wait_for dockerd engine_running "$state_dir/dockerd.log"
