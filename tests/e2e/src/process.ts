@@ -36,7 +36,9 @@ export function startProcess(
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => resolve()),
+  );
 
   return {
     child,
@@ -73,5 +75,7 @@ export async function waitForHttp(
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${proc.output()}`);
+  throw new Error(
+    `${url} did not answer within ${timeoutMs} ms:\n${proc.output()}`,
+  );
 }

@@ -19,7 +19,12 @@ function libraryPath(platformDir: string): string {
 }
 
 function routerBinary(platformDir: string): string {
-  return join(workspaceRoot, 'dist/apps/semantic-router', platformDir, 'semantic-router');
+  return join(
+    workspaceRoot,
+    'dist/apps/semantic-router',
+    platformDir,
+    'semantic-router',
+  );
 }
 
 async function startRouter(platformDir: string, command: string[] = []) {
@@ -33,9 +38,13 @@ async function startRouter(platformDir: string, command: string[] = []) {
     `--http-addr=127.0.0.1:${httpPort}`,
     `--grpc-addr=127.0.0.1:${grpcPort}`,
   ];
-  const proc = startProcess(command[0] ?? binary, command.length ? args : args.slice(1), {
-    LD_LIBRARY_PATH: libraryPath(platformDir),
-  });
+  const proc = startProcess(
+    command[0] ?? binary,
+    command.length ? args : args.slice(1),
+    {
+      LD_LIBRARY_PATH: libraryPath(platformDir),
+    },
+  );
   const base = `http://127.0.0.1:${httpPort}`;
   await waitForHttp(`${base}/health`, proc, 90_000);
   return { proc, base };
@@ -47,7 +56,10 @@ async function classify(base: string, text: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('router built for the host', () => {
@@ -88,7 +100,9 @@ describe('router built for linux/arm64', () => {
   const binary = routerBinary('linux-arm64');
 
   it('is an AArch64 ELF binary', () => {
-    const header = execFileSync('readelf', ['-h', binary], { encoding: 'utf8' });
+    const header = execFileSync('readelf', ['-h', binary], {
+      encoding: 'utf8',
+    });
 
     expect(header).toMatch(/Machine:\s+AArch64/);
   });
@@ -97,7 +111,9 @@ describe('router built for linux/arm64', () => {
     // With binfmt_misc registered the kernel hands the binary to QEMU;
     // without it, call qemu-aarch64-static explicitly.
     const binfmt = existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64');
-    const command = binfmt ? [] : ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'];
+    const command = binfmt
+      ? []
+      : ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'];
     const router = await startRouter('linux-arm64', command);
     try {
       const { status, body } = await classify(
