@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# engine.sh: start or stop the local container engine (Debian's docker.io)
-# and a container registry on loopback (Debian's docker-registry).
+# engine.sh: start or stop the local container engine (Debian's docker.io),
+# a container registry on loopback (Debian's docker-registry) and a
+# buildkitd for multi-platform builds behind buildx's remote driver.
 #
 # Usage: tools/scripts/engine.sh start|stop|status
 #
 # The daemon runs without a bridge network and without iptables rules, so
 # containers run only with --network=none or --network=host. The registry
-# listens on 127.0.0.1:${LOCAL_REGISTRY_PORT:-5000} and stores its data under
+# listens on 127.0.0.1:${LOCAL_REGISTRY_PORT:-5000}. buildkitd is reachable
+# as the buildx builder "semrouter-multiarch" (select it for nx-container
+# with INPUT_BUILDER=semrouter-multiarch). State lives under
 # ${ENGINE_STATE_DIR:-/var/lib/semrouter-engine}.
 set -euo pipefail
 
@@ -16,6 +19,8 @@ source "$workspace_root/tools/scripts/platform.sh"
 
 state_dir=${ENGINE_STATE_DIR:-/var/lib/semrouter-engine}
 registry_port=${LOCAL_REGISTRY_PORT:-5000}
+builder_name=semrouter-multiarch
+buildkit_socket=$state_dir/buildkitd.sock
 
 engine_running() {
   docker info >/dev/null 2>&1
@@ -81,6 +86,50 @@ YAML
   wait_for registry registry_running "$state_dir/registry.log"
 }
 
+buildkitd_running() {
+  [[ -S $buildkit_socket ]] &&
+    docker buildx inspect "$builder_name" 2>/dev/null | grep -q 'Status: *running'
+}
+
+start_buildkitd() {
+  if ! command -v buildkitd >/dev/null; then
+    log "warning: buildkitd is not installed, so multi-platform builds are unavailable (run tools/scripts/install-buildkit.sh)"
+    return
+  fi
+  if ! [[ -S $buildkit_socket ]] || ! pgrep -x buildkitd >/dev/null; then
+    mkdir -p "$state_dir/buildkit"
+    # The loopback registry speaks plain HTTP. Both platforms are declared
+    # so builds for arm64 are accepted even with binfmt_misc off: the
+    # Dockerfiles never run a command in a target-platform stage.
+    cat >"$state_dir/buildkitd.toml" <<TOML
+[registry."127.0.0.1:$registry_port"]
+  http = true
+  insecure = true
+[worker.oci]
+  enabled = true
+  platforms = ["linux/amd64", "linux/arm64"]
+  gc = true
+  gckeepstorage = 20000
+[worker.containerd]
+  enabled = false
+TOML
+    rm -f "$buildkit_socket"
+    log "buildkitd: starting (log: $state_dir/buildkitd.log)"
+    # --oci-worker-net=host: no CNI here; build steps reach nothing but
+    # loopback anyway, since this machine has no other network.
+    nohup buildkitd --config "$state_dir/buildkitd.toml" \
+      --root "$state_dir/buildkit" --addr "unix://$buildkit_socket" \
+      --oci-worker-net=host >"$state_dir/buildkitd.log" 2>&1 &
+    echo $! >"$state_dir/buildkitd.pid"
+  fi
+  if ! docker buildx inspect "$builder_name" >/dev/null 2>&1; then
+    docker buildx create --name "$builder_name" --driver remote \
+      "unix://$buildkit_socket" >/dev/null
+  fi
+  wait_for buildkitd buildkitd_running "$state_dir/buildkitd.log"
+  log "buildkitd: running as buildx builder $builder_name"
+}
+
 stop_pidfile() {
   local pid_file=$1
   [[ -f $pid_file ]] || return 0
@@ -92,18 +141,21 @@ case "${1:-}" in
 start)
   start_engine
   start_registry
+  start_buildkitd
   ;;
 stop)
+  stop_pidfile "$state_dir/buildkitd.pid"
   stop_pidfile "$state_dir/registry.pid"
   stop_pidfile "$state_dir/dockerd.pid"
   ;;
 status)
   engine_running && echo "engine: running" || echo "engine: stopped"
   registry_running && echo "registry: 127.0.0.1:$registry_port" || echo "registry: stopped"
+  buildkitd_running && echo "buildkitd: builder $builder_name" || echo "buildkitd: stopped"
   ;;
--h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0" ;;
+-h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0" ;;
 *)
-  sed -n '2,10s/^# \{0,1\}//p' "$0" >&2
+  sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
   exit 2
   ;;
 esac

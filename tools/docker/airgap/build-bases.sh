@@ -7,14 +7,17 @@
 #   --force     rebuild even when the registry already holds the index
 #
 # Bases (referenced by images.json "airgapBuildArgs", never under an
-# upstream image's name):
+# upstream image's name), each for linux/amd64 and linux/arm64:
 #   <registry>/semrouter-airgap/cc-runtime:bookworm
 #     glibc + libgcc for cgo/Rust binaries, user nonroot (65532); the
 #     stand-in for gcr.io/distroless/cc-debian12:nonroot.
+#   <registry>/semrouter-airgap/tools:bookworm
+#     dash + coreutils for build stages on $BUILDPLATFORM; the stand-in
+#     for debian:bookworm-slim.
 #
 # mmdebstrap --variant=extract only unpacks packages and runs no maintainer
-# script, so building the arm64 base needs no emulation. The user database
-# is written by a hook instead of base-passwd's postinst for that reason.
+# script, so building the arm64 bases needs no emulation. What those
+# scripts would do (users, /bin/sh) is done by hooks instead.
 set -euo pipefail
 
 workspace_root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -31,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     ;;
   --force) force=1 ;;
   -h | --help)
-    sed -n '2,18s/^# \{0,1\}//p' "$0"
+    sed -n '2,22s/^# \{0,1\}//p' "$0"
     exit 0
     ;;
   *) die "build-bases: unknown option \"$1\" (see --help)" ;;
@@ -49,45 +52,49 @@ index_exists() {
   docker manifest inspect --insecure "$1" >/dev/null 2>&1
 }
 
-# write_users is an mmdebstrap customize hook body: $1 is the root folder.
+# users_hook and sh_hook are mmdebstrap customize hooks: $1 is the root.
 # shellcheck disable=SC2016
-write_users='
+users_hook='
   printf "root:x:0:0:root:/root:/usr/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin\n" >"$1/etc/passwd"
   printf "root:x:0:\nnonroot:x:65532:\n" >"$1/etc/group"
   mkdir -p "$1/home/nonroot" "$1/tmp"
   chown 65532:65532 "$1/home/nonroot"
   chmod 1777 "$1/tmp"
-  rm -rf "$1/var/cache/apt" "$1/var/lib/apt/lists"
 '
+# shellcheck disable=SC2016
+sh_hook='ln -sf dash "$1/bin/sh"; mkdir -p "$1/tmp"; chmod 1777 "$1/tmp"'
+# shellcheck disable=SC2016
+tidy_hook='rm -rf "$1/var/cache/apt" "$1/var/lib/apt/lists"'
 
-# build_image builds a one-platform image from the tarballs in work_dir.
+# build_image builds a one-platform image from a tarball in work_dir.
 # `docker import --platform` records amd64 on this engine whatever it is
 # told, so the tarball goes through a FROM scratch Dockerfile instead.
 build_image() {
-  local platform=$1 ref=$2 dockerfile=$3
+  local platform=$1 ref=$2 rootfs=$3 run_as=$4
+  local args=(--platform "$platform" -f "$workspace_root/tools/docker/airgap/Dockerfile.rootfs"
+    --build-arg "ROOTFS=$rootfs" --build-arg "RUN_AS=$run_as" -t "$ref" "$work_dir")
   if docker buildx version >/dev/null 2>&1; then
-    docker buildx build --quiet --load --platform "$platform" \
-      -f "$dockerfile" -t "$ref" "$work_dir" >/dev/null
+    docker buildx build --builder default --quiet --load "${args[@]}" >/dev/null
   else
-    DOCKER_BUILDKIT=1 docker build --quiet --network=none \
-      --platform "$platform" -f "$dockerfile" -t "$ref" "$work_dir" >/dev/null
+    DOCKER_BUILDKIT=1 docker build --quiet --network=none "${args[@]}" >/dev/null
   fi
 }
 
-build_cc_runtime() {
-  local ref=$registry/semrouter-airgap/cc-runtime:$suite arch per_arch=()
+# build_base unpacks packages for both architectures and pushes one index.
+build_base() {
+  local name=$1 packages=$2 hook=$3 run_as=$4 arch per_arch=()
+  local ref=$registry/semrouter-airgap/$name:$suite
   if [[ $force -eq 0 ]] && index_exists "$ref"; then
     log "Base $ref: already in the registry (use --force to rebuild)"
     return
   fi
   for arch in amd64 arm64; do
-    log "Building base cc-runtime for linux/$arch from the Debian mirror"
+    log "Building base $name for linux/$arch from the Debian mirror"
     mmdebstrap --quiet --variant=extract --architectures="$arch" \
-      --include=libc6,libgcc-s1,base-files,netbase,tzdata \
-      --customize-hook="$write_users" \
-      --format=tar "$suite" "$work_dir/cc-runtime-$arch.tar"
-    build_image "linux/$arch" "$ref-$arch" \
-      "$workspace_root/tools/docker/airgap/Dockerfile.cc-runtime"
+      --include="$packages" --customize-hook="$hook" \
+      --customize-hook="$tidy_hook" \
+      --format=tar "$suite" "$work_dir/$name-$arch.tar"
+    build_image "linux/$arch" "$ref-$arch" "$name" "$run_as"
     docker push --quiet "$ref-$arch" >/dev/null
     per_arch+=("$ref-$arch")
   done
@@ -101,4 +108,6 @@ command -v mmdebstrap >/dev/null ||
   die "mmdebstrap is not installed (run tools/scripts/setup.sh)"
 docker info >/dev/null 2>&1 ||
   die "no container engine answers (run tools/scripts/engine.sh start)"
-build_cc_runtime
+build_base cc-runtime libc6,libgcc-s1,base-files,netbase,tzdata \
+  "$users_hook" 65532:65532
+build_base tools dash,coreutils,base-files "$sh_hook" 0:0
