@@ -22,9 +22,12 @@ func main() {
 	defer stop()
 
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+	switch subcommand(os.Args) {
+	case "healthcheck":
 		err = healthcheck(ctx, os.Args[2:], os.Stdout)
-	} else {
+	case "extproc-request":
+		err = extprocRequest(ctx, os.Args[2:], os.Stdout)
+	default:
 		err = run(ctx, os.Args[1:], os.Stderr)
 	}
 	if errors.Is(err, flag.ErrHelp) {
@@ -34,6 +37,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "semantic-router:", err)
 		os.Exit(1)
 	}
+}
+
+// subcommand names the tool subcommand in args, or "" for the server.
+func subcommand(args []string) string {
+	if len(args) > 1 {
+		switch args[1] {
+		case "healthcheck", "extproc-request":
+			return args[1]
+		}
+	}
+	return ""
 }
 
 // flags are the command-line options.
@@ -55,7 +69,8 @@ func parseFlags(args []string, output io.Writer) (flags, error) {
 	set.StringVar(&parsed.logFormat, "log-format", "json", "log format: json or text")
 	set.TextVar(&parsed.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	set.Usage = func() {
-		fmt.Fprintf(output, "Usage: semantic-router [flags]\n       semantic-router healthcheck [--http-addr=ADDR]\n\n"+
+		fmt.Fprintf(output, "Usage: semantic-router [flags]\n       semantic-router healthcheck [--http-addr=ADDR]\n"+
+			"       semantic-router extproc-request --body JSON [--grpc-addr=ADDR]\n\n"+
 			"Routes chat-completion requests passing through Envoy to a model chosen\n"+
 			"by their category and the nearest requests of the routing history.\n\nFlags:\n")
 		set.PrintDefaults()

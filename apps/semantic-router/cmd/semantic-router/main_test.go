@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -96,6 +97,7 @@ func TestRunServesHealthAndStopsWhenCancelled(t *testing.T) {
 	if err := healthcheck(ctx, []string{"--http-addr", httpAddr}, &probe); err != nil {
 		t.Errorf("healthcheck against a running router = %v, want nil", err)
 	}
+	checkExtprocRequest(t, ctx, grpcAddr)
 
 	cancel()
 	select {
@@ -237,5 +239,36 @@ func TestHealthcheckFailsWhenNothingListens(t *testing.T) {
 
 	if err == nil || !strings.Contains(err.Error(), addr) {
 		t.Errorf("healthcheck with nothing on %s = %v, want an error naming the address", addr, err)
+	}
+}
+
+func checkExtprocRequest(t *testing.T, ctx context.Context, grpcAddr string) {
+	t.Helper()
+	tests := []struct {
+		name         string
+		body         string
+		wantStatus   int
+		wantCategory string
+	}{
+		{"math question", `{"model":"auto","messages":[{"role":"user","content":"What is the derivative of x squared?"}]}`, 200, "math"},
+		{"body without messages", `{"model":"auto"}`, 400, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var output bytes.Buffer
+			if err := extprocRequest(ctx, []string{"--grpc-addr", grpcAddr, "--body", tc.body}, &output); err != nil {
+				t.Fatalf("extproc-request = %v", err)
+			}
+			var answer extprocAnswer
+			if err := json.Unmarshal(output.Bytes(), &answer); err != nil {
+				t.Fatalf("extproc-request printed no JSON answer: %v\n%s", err, output.String())
+			}
+			if answer.Status != tc.wantStatus {
+				t.Errorf("status = %d, want %d (answer %s)", answer.Status, tc.wantStatus, output.String())
+			}
+			if got := answer.SetHeaders["x-semantic-category"]; got != tc.wantCategory {
+				t.Errorf("x-semantic-category = %q, want %q", got, tc.wantCategory)
+			}
+		})
 	}
 }
