@@ -40,31 +40,7 @@ triple=$(rust_triple "$arch")
 out_dir="dist/$crate_dir/$(platform_dir "$platform")"
 lib_name=$(basename "$crate_dir" | tr - _)
 
-# rustc_for_triple picks a compiler that has the standard library for the
-# triple: rustup's toolchain when it has it (GitHub runners, after
-# `rustup target add`), otherwise Debian's rustc-web, whose std for arm64
-# comes from libstd-rust-web-dev:arm64.
-rustc_for_triple() {
-  local candidate sysroot
-  for candidate in "${RUSTC:-}" rustc /usr/bin/rustc; do
-    if [[ -z $candidate ]] || ! command -v "$candidate" >/dev/null; then
-      continue
-    fi
-    sysroot=$("$candidate" --print sysroot)
-    if [[ -d $sysroot/lib/rustlib/$triple/lib ]]; then
-      command -v "$candidate"
-      return
-    fi
-  done
-  die "no Rust standard library for $triple: run 'rustup target add $triple', or on Debian 'apt-get install rustc-web libstd-rust-web-dev:$arch' (tools/scripts/setup.sh does this)"
-}
-
-RUSTC=$(rustc_for_triple)
-export RUSTC
-linker_var="CARGO_TARGET_$(echo "$triple" | tr '[:lower:]-' '[:upper:]_')_LINKER"
-if [[ -z ${!linker_var:-} ]]; then
-  export "$linker_var=$(c_compiler "$arch")"
-fi
+use_rust_toolchain "$arch"
 
 log "Building $crate_dir for $platform ($triple, $("$RUSTC" --version), jobs: ${CARGO_BUILD_JOBS:-default})"
 cargo build --release --locked --target "$triple" \

@@ -88,3 +88,35 @@ check_elf_arch() {
   [[ $got == "$want" ]] ||
     die "$file is built for \"$got\", expected \"$want\" ($arch)"
 }
+
+# rustc_for_triple picks a compiler that has the standard library for the
+# triple: rustup's toolchain when it has it (GitHub runners, after
+# `rustup target add`), otherwise Debian's rustc-web, whose std for arm64
+# comes from libstd-rust-web-dev:arm64.
+rustc_for_triple() {
+  local triple=$1 arch=$2 candidate sysroot
+  for candidate in "${RUSTC:-}" rustc /usr/bin/rustc; do
+    if [[ -z $candidate ]] || ! command -v "$candidate" >/dev/null; then
+      continue
+    fi
+    sysroot=$("$candidate" --print sysroot)
+    if [[ -d $sysroot/lib/rustlib/$triple/lib ]]; then
+      command -v "$candidate"
+      return
+    fi
+  done
+  die "no Rust standard library for $triple: run 'rustup target add $triple', or on Debian 'apt-get install rustc-web libstd-rust-web-dev:$arch' (tools/scripts/setup.sh does this)"
+}
+
+# use_rust_toolchain exports RUSTC and cargo's linker for an architecture,
+# so every cargo command for it (build, test) shares one target directory.
+use_rust_toolchain() {
+  local arch=$1 triple linker_var
+  triple=$(rust_triple "$arch")
+  RUSTC=$(rustc_for_triple "$triple" "$arch")
+  export RUSTC
+  linker_var="CARGO_TARGET_$(echo "$triple" | tr '[:lower:]-' '[:upper:]_')_LINKER"
+  if [[ -z ${!linker_var:-} ]]; then
+    export "$linker_var=$(c_compiler "$arch")"
+  fi
+}

@@ -8,7 +8,8 @@
 # Installs from the registries this machine reaches: Debian packages (cross
 # gcc, Debian's rustc-web with the arm64 std, qemu-user-static, docker.io,
 # docker-registry, mmdebstrap, shellcheck, shfmt), npm packages (npm ci),
-# Go modules (go mod download) and crates (cargo fetch, cbindgen).
+# Go modules (go mod download, buildx and buildkitd built from source) and
+# crates (cargo fetch, cbindgen). Then starts the engine (engine.sh).
 set -euo pipefail
 
 workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -109,6 +110,7 @@ enable_binfmt
 install_npm_packages
 install_go_modules
 install_cargo_tools
+tools/scripts/install-buildkit.sh
 if [[ $start_engine -eq 1 && -x tools/scripts/engine.sh ]]; then
   tools/scripts/engine.sh start
 fi

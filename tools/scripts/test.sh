@@ -82,6 +82,13 @@ run_suite() {
   fi
 }
 
+suite_go() {
+  "${nx[@]}" run-many -t test-go --projects='tag:abi:c' --skip-nx-cache \
+    --outputStyle=stream --args=-v &&
+    "${nx[@]}" run semantic-router:test --skip-nx-cache --outputStyle=stream \
+      --args=-v
+}
+
 suite_lint_shell() {
   local files
   mapfile -t files < <(git ls-files '*.sh' .ci/run)
@@ -94,8 +101,8 @@ for suite in "${suites[@]}"; do
   lint-shell) run_suite lint-shell suite_lint_shell ;;
   build) run_suite build "${nx[@]}" run-many -t build build-host --outputStyle=stream ;;
   rust) run_suite rust "${nx[@]}" run-many -t test check-header --projects='tag:lang:rust' --skip-nx-cache --outputStyle=stream ;;
-  go) run_suite go "${nx[@]}" run-many -t test-go test --projects='tag:lang:go' --skip-nx-cache --outputStyle=stream --args=-v ;;
-  typescript) run_suite typescript "${nx[@]}" run-many -t test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=stream ;;
+  go) run_suite go suite_go ;;
+  typescript) run_suite typescript "${nx[@]}" run-many -t typecheck test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=stream ;;
   e2e) run_suite e2e "${nx[@]}" run e2e:test --skip-nx-cache --outputStyle=stream ;;
   *) die "test: unknown suite \"$suite\" (suites: ${all_suites[*]})" ;;
   esac
