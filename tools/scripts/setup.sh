@@ -30,6 +30,7 @@ for arg in "$@"; do
 done
 
 debian_packages=(
+  bc
   binfmt-support
   containerd
   docker-registry
@@ -46,6 +47,7 @@ debian_packages=(
   rustc-web
   shellcheck
   shfmt
+  wrk
 )
 
 install_debian_packages() {
@@ -97,7 +99,7 @@ install_go_modules() {
 install_cargo_tools() {
   if ! command -v cbindgen >/dev/null; then
     log "cbindgen: cargo install cbindgen (once)"
-    cargo install cbindgen --locked --quiet
+    cargo install cbindgen --version 0.29.4 --locked --quiet
   fi
   local crate
   for crate in libs/*/Cargo.toml; do
