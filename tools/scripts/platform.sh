@@ -90,12 +90,14 @@ check_elf_arch() {
 }
 
 # rustc_for_triple picks a compiler that has the standard library for the
-# triple: rustup's toolchain when it has it (GitHub runners, after
-# `rustup target add`), otherwise Debian's rustc-web, whose std for arm64
-# comes from libstd-rust-web-dev:arm64.
+# triple: $RUSTC when set, else Debian's rustc-web (whose std for arm64
+# comes from libstd-rust-web-dev:arm64) so that one compiler builds every
+# architecture here, else rustup's toolchain (GitHub runners, after
+# `rustup target add`). The choice must not depend on PATH order: a
+# different compiler invalidates every compiled crate in the target folder.
 rustc_for_triple() {
   local triple=$1 arch=$2 candidate sysroot
-  for candidate in "${RUSTC:-}" rustc /usr/bin/rustc; do
+  for candidate in "${RUSTC:-}" /usr/bin/rustc rustc; do
     if [[ -z $candidate ]] || ! command -v "$candidate" >/dev/null; then
       continue
     fi
