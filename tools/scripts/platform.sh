@@ -110,13 +110,18 @@ rustc_for_triple() {
   die "no Rust standard library for $triple: run 'rustup target add $triple', or on Debian 'apt-get install rustc-web libstd-rust-web-dev:$arch' (tools/scripts/setup.sh does this)"
 }
 
-# use_rust_toolchain exports RUSTC and cargo's linker for an architecture,
-# so every cargo command for it (build, test) shares one target directory.
+# use_rust_toolchain exports RUSTC, and cargo's linker for a foreign
+# architecture, so every cargo command for it (build, test) shares one
+# target directory. The native linker is left at cargo's default on
+# purpose: build scripts and proc macros are host units shared by the
+# builds of every architecture, and a linker setting that differs between
+# those builds makes each one recompile them all.
 use_rust_toolchain() {
   local arch=$1 triple linker_var
   triple=$(rust_triple "$arch")
   RUSTC=$(rustc_for_triple "$triple" "$arch")
   export RUSTC
+  [[ $arch == "$(host_arch)" ]] && return
   linker_var="CARGO_TARGET_$(echo "$triple" | tr '[:lower:]-' '[:upper:]_')_LINKER"
   if [[ -z ${!linker_var:-} ]]; then
     export "$linker_var=$(c_compiler "$arch")"

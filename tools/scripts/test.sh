@@ -38,7 +38,7 @@ fi
 
 log_dir=${TEST_LOG_DIR:-$workspace_root/tmp/test-logs}
 mkdir -p "$log_dir"
-export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true NO_COLOR=1 FORCE_COLOR=0
+export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true NO_COLOR=1 FORCE_COLOR=0 CARGO_TERM_COLOR=never
 nx=(npx nx)
 passed=0
 failed=0

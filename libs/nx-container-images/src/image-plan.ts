@@ -104,7 +104,11 @@ function assemblePlan(
   const dockerfiles = [image.dockerfile, image.crossDockerfile].filter(
     (file): file is string => Boolean(file),
   );
-  const fileInputs = new Set([IMAGES_FILE, ...dockerfiles]);
+  const fileInputs = new Set([
+    IMAGES_FILE,
+    ...dockerfiles,
+    ...airgapRecipeInputs(image),
+  ]);
   const outputFiles = new Set<string>();
   const targets = new Map<string, Set<string>>();
   const edges = new Map<string, { dockerfile: string; project: string }>();
@@ -135,6 +139,26 @@ function assemblePlan(
     edges: [...edges.values()],
     problems,
   };
+}
+
+/** AIRGAP_RECIPE_DIRECTORY holds the recipe of every air-gapped base. */
+export const AIRGAP_RECIPE_DIRECTORY = 'tools/docker/airgap';
+
+// build-bases.sh pushes each base as <registry>/semrouter-airgap/<base>.
+const AIRGAP_NAMESPACE = '/semrouter-airgap/';
+
+/**
+ * airgapRecipeInputs lists the base recipe as an input when the image's
+ * airgap build arguments name a base it makes: the airgap configurations
+ * build on that base, so a recipe change can alter the image. The other
+ * configurations use upstream bases, but Nx inputs are per target, not per
+ * configuration, so the recipe counts for all of them.
+ */
+export function airgapRecipeInputs(image: ImageDefinition): string[] {
+  const namesBase = Object.values(image.airgapBuildArgs).some((value) =>
+    value.includes(AIRGAP_NAMESPACE),
+  );
+  return namesBase ? [`${AIRGAP_RECIPE_DIRECTORY}/**/*`] : [];
 }
 
 /**
