@@ -8,7 +8,8 @@
 #
 # Cargo always gets an explicit --target triple, so "host" and the
 # matching linux/<arch> share one incremental target directory: the second
-# of the two is a no-op compile. The target directory is never cleaned.
+# of the two is a no-op compile. The target directory (<crate-dir>/target, or
+# $CARGO_TARGET_DIR when set) is never cleaned.
 # CARGO_BUILD_JOBS from the environment is honoured by cargo itself.
 set -euo pipefail
 
@@ -46,7 +47,7 @@ log "Building $crate_dir for $platform ($triple, $("$RUSTC" --version), jobs: ${
 cargo build --release --locked --target "$triple" \
   --manifest-path "$crate_dir/Cargo.toml"
 
-built="$crate_dir/target/$triple/release"
+built="${CARGO_TARGET_DIR:-$crate_dir/target}/$triple/release"
 mkdir -p "$out_dir"
 copied=0
 for artifact in "lib$lib_name.so" "lib$lib_name.a"; do
