@@ -96,6 +96,13 @@ install_go_modules() {
   go mod download
 }
 
+install_actionlint() {
+  if ! command -v actionlint >/dev/null; then
+    log "actionlint: go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 (once)"
+    GOBIN=/usr/local/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+  fi
+}
+
 install_cargo_tools() {
   if ! command -v cbindgen >/dev/null; then
     log "cbindgen: cargo install cbindgen (once)"
@@ -111,6 +118,7 @@ install_debian_packages
 enable_binfmt
 install_npm_packages
 install_go_modules
+install_actionlint
 install_cargo_tools
 tools/scripts/install-buildkit.sh
 if [[ $start_engine -eq 1 && -x tools/scripts/engine.sh ]]; then

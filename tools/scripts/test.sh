@@ -15,7 +15,7 @@ workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$workspace_root/tools/scripts/platform.sh"
 cd "$workspace_root" || exit 1
 
-all_suites=(lint-shell build rust go typescript e2e)
+all_suites=(lint-shell build rust go typescript e2e affected)
 run_setup=1
 suites=()
 for arg in "$@"; do
@@ -46,7 +46,8 @@ failed_suites=()
 
 # count_results adds the runners' own counts in a log to the totals:
 # cargo's "test result:" lines, go test -v's "--- PASS/FAIL" lines and
-# vitest's "Tests  N passed | M failed" line.
+# vitest's "Tests  N passed | M failed" line. Nx runs with
+# --outputStyle=static so each task's output arrives whole and unprefixed.
 count_results() {
   local log_file=$1 p f
   p=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log_file" |
@@ -55,8 +56,8 @@ count_results() {
     awk '{s += $6} END {print s + 0}')
   passed=$((passed + p))
   failed=$((failed + f))
-  p=$(grep -cE '^\s*--- PASS' "$log_file")
-  f=$(grep -cE '^\s*--- FAIL' "$log_file")
+  p=$(grep -cE '^\s*--- PASS' "$log_file" || true)
+  f=$(grep -cE '^\s*--- FAIL' "$log_file" || true)
   passed=$((passed + p))
   failed=$((failed + f))
   p=$(grep -hoE '^ *Tests +[0-9]+ passed' "$log_file" | awk '{s += $2} END {print s + 0}')
@@ -84,9 +85,15 @@ run_suite() {
 
 suite_go() {
   "${nx[@]}" run-many -t test-go --projects='tag:abi:c' --skip-nx-cache \
-    --outputStyle=stream --args=-v &&
-    "${nx[@]}" run semantic-router:test --skip-nx-cache --outputStyle=stream \
+    --outputStyle=static --args=-v &&
+    "${nx[@]}" run semantic-router:test --skip-nx-cache --outputStyle=static \
       --args=-v
+}
+
+suite_affected() {
+  tools/scripts/engine.sh start >/dev/null &&
+    tools/docker/airgap/build-bases.sh &&
+    npx vitest run --config tests/affected/vitest.config.mts
 }
 
 suite_lint_shell() {
@@ -100,10 +107,11 @@ for suite in "${suites[@]}"; do
   case "$suite" in
   lint-shell) run_suite lint-shell suite_lint_shell ;;
   build) run_suite build "${nx[@]}" run-many -t build build-host --outputStyle=stream ;;
-  rust) run_suite rust "${nx[@]}" run-many -t test check-header --projects='tag:lang:rust' --skip-nx-cache --outputStyle=stream ;;
+  rust) run_suite rust "${nx[@]}" run-many -t test check-header --projects='tag:lang:rust' --skip-nx-cache --outputStyle=static ;;
   go) run_suite go suite_go ;;
-  typescript) run_suite typescript "${nx[@]}" run-many -t typecheck test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=stream ;;
-  e2e) run_suite e2e "${nx[@]}" run e2e:test --skip-nx-cache --outputStyle=stream ;;
+  typescript) run_suite typescript "${nx[@]}" run-many -t typecheck test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=static ;;
+  e2e) run_suite e2e "${nx[@]}" run e2e:test --skip-nx-cache --outputStyle=static ;;
+  affected) run_suite affected suite_affected ;;
   *) die "test: unknown suite \"$suite\" (suites: ${all_suites[*]})" ;;
   esac
 done
