@@ -1,4 +1,5 @@
 import { analyseDockerfile, type ContextSource } from './dockerfile';
+import { findDockerfileProblems } from './dockerfile-problems';
 import { IMAGES_FILE, type ImageDefinition, type Platform } from './images';
 import type { OwnershipIndex } from './ownership';
 import {
@@ -60,6 +61,13 @@ export function imageBuilds(image: ImageDefinition): Build[] {
   return builds;
 }
 
+/** imageDockerfiles lists an image's Dockerfiles, the main one first. */
+export function imageDockerfiles(image: ImageDefinition): string[] {
+  return [image.dockerfile, image.crossDockerfile].filter(
+    (file): file is string => Boolean(file),
+  );
+}
+
 /** planImage analyses every build of an image and merges what they read. */
 export async function planImage(
   image: ImageDefinition,
@@ -70,7 +78,19 @@ export async function planImage(
   const uses: Array<{ dockerfile: string; use: SourceUse }> = [];
   const declaredArgs = new Map<string, string[]>();
 
+  const broken = new Set<string>();
+  for (const dockerfile of imageDockerfiles(image)) {
+    const syntax = findDockerfileProblems(dockerfile, files.read(dockerfile));
+    syntax.forEach((problem) => problems.set(problem, problem));
+    if (syntax.length > 0) {
+      broken.add(dockerfile);
+    }
+  }
+
   for (const build of imageBuilds(image)) {
+    if (broken.has(build.dockerfile)) {
+      continue;
+    }
     const analysis = analyseDockerfile(files.read(build.dockerfile), build);
     declaredArgs.set(build.dockerfile, analysis.declaredArgs);
     for (const source of analysis.sources) {
@@ -86,7 +106,8 @@ export async function planImage(
     }
   }
 
-  const unusedArgs = findUnusedBuildArgs(image, declaredArgs);
+  const unusedArgs =
+    broken.size > 0 ? [] : findUnusedBuildArgs(image, declaredArgs);
   const plan = assemblePlan(image, uses, [...problems.values(), ...unusedArgs]);
   return { ...plan, declaredArgs: Object.fromEntries(declaredArgs) };
 }
@@ -101,9 +122,7 @@ function assemblePlan(
   uses: Array<{ dockerfile: string; use: SourceUse }>,
   problems: string[],
 ): Omit<ImagePlan, 'declaredArgs'> {
-  const dockerfiles = [image.dockerfile, image.crossDockerfile].filter(
-    (file): file is string => Boolean(file),
-  );
+  const dockerfiles = imageDockerfiles(image);
   const fileInputs = new Set([
     IMAGES_FILE,
     ...dockerfiles,
@@ -145,7 +164,7 @@ function assemblePlan(
 export const AIRGAP_RECIPE_DIRECTORY = 'tools/docker/airgap';
 
 // build-bases.sh pushes each base as <registry>/semrouter-airgap/<base>.
-const AIRGAP_NAMESPACE = '/semrouter-airgap/';
+export const AIRGAP_NAMESPACE = '/semrouter-airgap/';
 
 /**
  * airgapRecipeInputs lists the base recipe as an input when the image's
@@ -171,9 +190,7 @@ export function findUnusedBuildArgs(
   image: ImageDefinition,
   declaredArgs: Map<string, string[]>,
 ): string[] {
-  const dockerfiles = [image.dockerfile, image.crossDockerfile].filter(
-    (file): file is string => Boolean(file),
-  );
+  const dockerfiles = imageDockerfiles(image);
   const problems: string[] = [];
   const check = (field: string, args: object) => {
     for (const name of Object.keys(args)) {

@@ -47,10 +47,19 @@ describe('readImages', () => {
         platforms: ['linux/amd64', 'linux/arm64'],
         buildArgs: {},
         airgapBuildArgs: {},
+        airgapNetwork: 'default',
+        secrets: [],
         budgetMinutes: 60,
         registryName: 'ghcr.io/semrouter/extproc',
       },
     ]);
+  });
+
+  it('keeps the build secret ids an image lists', () => {
+    const workspace = workspaceWith({
+      extproc: { ...validImage, secrets: ['HF_TOKEN'] },
+    });
+    expect(readImages(workspace)[0].secrets).toEqual(['HF_TOKEN']);
   });
 
   it.each([
@@ -88,6 +97,11 @@ describe('readImages', () => {
       'a build argument with a bad name',
       { buildArgs: { 'CARGO-JOBS': '4' } },
       'images.extproc.buildArgs.CARGO-JOBS: "CARGO-JOBS" is not a build argument name',
+    ],
+    [
+      'a secret id with a bad name',
+      { secrets: ['hf-token'] },
+      'images.extproc.secrets[0]: "hf-token" is not a secret id (use letters, digits and underscores, not starting with a digit)',
     ],
     [
       'a missing Dockerfile',

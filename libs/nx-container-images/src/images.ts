@@ -71,6 +71,30 @@ const imageSchema = z.strictObject({
   airgapBuildArgs: buildArgsSchema
     .default({})
     .describe('Build arguments that select local base images (airgap)'),
+  airgapNetwork: z
+    .enum(['default', 'host'], {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a build network ` +
+        '(use "host" for builds whose RUN steps download, else "default")',
+    })
+    .default('default')
+    .describe(
+      'Network of RUN steps in the airgap configurations: "host" lets ' +
+        'package installs reach the registries this machine reaches',
+    ),
+  secrets: z
+    .array(
+      z.string().regex(BUILD_ARG_NAME, {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not a secret id ` +
+          '(use letters, digits and underscores, not starting with a digit)',
+      }),
+    )
+    .default([])
+    .describe(
+      'Build secrets: each id is mounted by RUN --mount=type=secret,id=<id>, ' +
+        'read at build time from the file named by $<id>_FILE',
+    ),
   budgetMinutes: z
     .number({ error: typeError('budgetMinutes must be a number of minutes') })
     .int({ error: 'budgetMinutes must be a whole number of minutes' })
@@ -110,6 +134,10 @@ export interface ImageDefinition {
   platforms: Platform[];
   buildArgs: Record<string, string>;
   airgapBuildArgs: Record<string, string>;
+  /** airgapNetwork is the RUN network of the airgap configurations */
+  airgapNetwork?: 'default' | 'host';
+  /** secrets are build secret ids (images.json "secrets"); none when absent */
+  secrets?: string[];
   budgetMinutes: number;
   registryName: string;
 }
@@ -161,6 +189,8 @@ export function normaliseImages(file: ImagesFile): ImageDefinition[] {
       platforms: image.platforms,
       buildArgs: image.buildArgs,
       airgapBuildArgs: image.airgapBuildArgs,
+      airgapNetwork: image.airgapNetwork,
+      secrets: image.secrets,
       budgetMinutes: image.budgetMinutes,
       registryName: image.registryName,
     }));

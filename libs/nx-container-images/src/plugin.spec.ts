@@ -95,6 +95,21 @@ describe('project inference', () => {
     });
   });
 
+  it('infers a lint-dockerfile target beside the container target', async () => {
+    const projects = await inferProjects(extprocWorkspace());
+    const { targets } = projects['tools/docker/extproc'];
+    expect(Object.keys(targets ?? {})).toEqual([
+      'container',
+      'lint-dockerfile',
+    ]);
+    expect(targets?.['lint-dockerfile']).toMatchObject({
+      executor: 'nx:run-commands',
+      options: {
+        command: expect.stringContaining('lint-dockerfile.ts --image extproc'),
+      },
+    });
+  });
+
   it('rejects an image named like an existing project', async () => {
     const files = extprocWorkspace();
     files['libs/extproc/project.json'] = platformProject(

@@ -83,6 +83,9 @@ export async function resolveContextSource(
   if (matched === undefined) {
     return { problem: sourceProblem(source, origin, path, 'missing') };
   }
+  if (matched.untracked) {
+    return { problem: sourceProblem(source, origin, path, 'ignored') };
+  }
   return { uses: sourceFileUses(matched, index) };
 }
 
@@ -92,6 +95,8 @@ interface MatchedFiles {
   /** owners are the paths whose project owners the source reads from */
   owners: string[];
   directory?: string;
+  /** untracked is set when the path exists but git ignores all of it */
+  untracked?: boolean;
 }
 
 async function matchSourceFiles(
@@ -106,10 +111,18 @@ async function matchSourceFiles(
     return found.length > 0 ? { files: path, owners: found } : undefined;
   }
   const kind = path === '.' ? 'directory' : files.kind(path);
-  if (kind === 'directory') {
-    return { files: directoryFiles(path), owners: [path], directory: path };
+  if (kind === undefined) {
+    return undefined;
   }
-  return kind === 'file' ? { files: path, owners: [path] } : undefined;
+  // Nx hashes only files git does not ignore, and a fresh checkout (CI)
+  // has none of the ignored ones: copying them would build from local state.
+  const tracked = await files.glob(kind === 'file' ? path : `${path}/**`);
+  const untracked = tracked.length === 0;
+  if (kind === 'directory') {
+    const pattern = directoryFiles(path);
+    return { files: pattern, owners: [path], directory: path, untracked };
+  }
+  return { files: path, owners: [path], untracked };
 }
 
 function sourceFileUses(
@@ -151,10 +164,18 @@ function sourceProblem(
   source: ContextSource,
   origin: SourceOrigin,
   path: string,
-  reason: 'missing' | 'outside',
+  reason: 'missing' | 'outside' | 'ignored',
 ): string {
   const where = `${origin.dockerfile}:${source.line}`;
   const what = `${source.instruction} source "${source.path}"`;
+  if (reason === 'ignored') {
+    return (
+      `${where}: ${what} (${path} in the workspace) is ignored by git or ` +
+      'holds no tracked file, so a fresh checkout lacks it and Nx does ' +
+      'not hash it (commit it, or build it with an Nx target that ' +
+      'declares it as an output)'
+    );
+  }
   if (reason === 'outside') {
     return (
       `${where}: ${what} is outside the build context "${origin.context}" ` +

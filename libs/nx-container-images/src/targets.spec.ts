@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagePlan } from './image-plan';
 import type { ImageDefinition } from './images';
-import { containerTarget, imageProject } from './targets';
+import { containerTarget, imageProject, lintDockerfileTarget } from './targets';
 
 const image: ImageDefinition = {
   name: 'extproc',
@@ -102,6 +102,20 @@ describe('containerTarget', () => {
         'RUST_VERSION=1.96',
       ],
     });
+    expect(target.configurations?.airgap).not.toHaveProperty('network');
+  });
+
+  it('gives RUN steps the host network in airgap when the image downloads', () => {
+    const downloading = containerTarget(
+      { ...plan, image: { ...image, airgapNetwork: 'host' } },
+      '127.0.0.1:5000',
+    );
+
+    expect(downloading.configurations?.airgap).toMatchObject({
+      network: 'host',
+    });
+    expect(downloading.options).not.toHaveProperty('network');
+    expect(downloading.configurations?.ci).not.toHaveProperty('network');
   });
 });
 
@@ -120,7 +134,49 @@ describe('imageProject', () => {
       tags: ['type:image'],
       metadata: { image: { budgetMinutes: 60 } },
     });
-    expect(Object.keys(project.targets ?? {})).toEqual(['image']);
+    expect(Object.keys(project.targets ?? {})).toEqual([
+      'image',
+      'lint-dockerfile',
+    ]);
+  });
+});
+
+describe('lintDockerfileTarget', () => {
+  const target = lintDockerfileTarget(plan, '127.0.0.1:5000');
+
+  it('runs the policy linter for the one image as a cached command', () => {
+    expect(target).toMatchObject({
+      executor: 'nx:run-commands',
+      cache: true,
+      outputs: [],
+      options: {
+        command:
+          'npx tsx libs/nx-container-images/src/cli/lint-dockerfile.ts ' +
+          '--image extproc --local-registry 127.0.0.1:5000',
+      },
+    });
+    expect(target.metadata?.description).toMatch(
+      /^Check the extproc image's Dockerfiles against the Dockerfile policy/,
+    );
+  });
+
+  it('depends on the Dockerfiles, images.json and the linter, not on artifacts', () => {
+    expect(target.inputs).toEqual([
+      '{workspaceRoot}/tools/docker/Dockerfile.extproc',
+      '{workspaceRoot}/tools/docker/Dockerfile.extproc.cross',
+      '{workspaceRoot}/tools/docker/images.json',
+      '{workspaceRoot}/libs/nx-container-images/src/**/*.ts',
+      '!{workspaceRoot}/libs/nx-container-images/src/**/*.spec.ts',
+      { externalDependencies: ['dockerfile-ast', 'tsx', 'zod'] },
+    ]);
+    expect(target).not.toHaveProperty('dependsOn');
+  });
+
+  it("passes the plugin's local registry, which decides the air-gapped exception", () => {
+    const other = lintDockerfileTarget(plan, 'registry.lan:5000');
+    expect(other.options.command).toMatch(
+      / --local-registry registry\.lan:5000$/,
+    );
   });
 });
 

@@ -1,10 +1,19 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { ImagePlan } from './image-plan';
-import type { ImageDefinition, Platform } from './images';
+import { IMAGES_FILE, type ImageDefinition, type Platform } from './images';
 
 type InputDefinition = NonNullable<TargetConfiguration['inputs']>[number];
 
 export const CONTAINER_EXECUTOR = '@nx-tools/nx-container:build';
+
+/** LINT_TARGET names the inferred Dockerfile policy check of each image. */
+export const LINT_TARGET = 'lint-dockerfile';
+
+// The linter runs from the plugin's sources with tsx; its result depends on
+// them, on tsx and on the two packages it parses with (dockerfile-ast, zod),
+// nothing else installed.
+const PLUGIN_SOURCES = 'libs/nx-container-images/src';
+const LINT_CLI = `${PLUGIN_SOURCES}/cli/lint-dockerfile.ts`;
 
 /** ContainerTargetOptions are the executor options this plugin sets. */
 export interface ContainerTargetOptions {
@@ -15,6 +24,8 @@ export interface ContainerTargetOptions {
   push?: boolean;
   platforms?: string[];
   'build-args'?: string[];
+  'secret-files'?: string[];
+  network?: string;
   'cache-from'?: string[];
   'cache-to'?: string[];
   outputs?: string[];
@@ -44,7 +55,46 @@ export function imageProject(
         dockerfiles: plan.dockerfiles,
       },
     },
-    targets: { [targetName]: containerTarget(plan, localRegistry) },
+    targets: {
+      [targetName]: containerTarget(plan, localRegistry),
+      [LINT_TARGET]: lintDockerfileTarget(plan, localRegistry),
+    },
+  };
+}
+
+/**
+ * lintDockerfileTarget checks an image's Dockerfiles against the policy
+ * (src/policy). It reads only the Dockerfiles and images.json, so unlike
+ * the container target it is cached: the same inputs give the same
+ * findings.
+ */
+export function lintDockerfileTarget(
+  plan: ImagePlan,
+  localRegistry: string,
+): TargetConfiguration {
+  const { image } = plan;
+  return {
+    executor: 'nx:run-commands',
+    cache: true,
+    inputs: [
+      ...plan.dockerfiles.map((file) => `{workspaceRoot}/${file}`),
+      `{workspaceRoot}/${IMAGES_FILE}`,
+      `{workspaceRoot}/${PLUGIN_SOURCES}/**/*.ts`,
+      `!{workspaceRoot}/${PLUGIN_SOURCES}/**/*.spec.ts`,
+      { externalDependencies: ['dockerfile-ast', 'tsx', 'zod'] },
+    ],
+    outputs: [],
+    options: {
+      command:
+        `npx tsx ${LINT_CLI} --image ${image.name} ` +
+        `--local-registry ${localRegistry}`,
+    },
+    metadata: {
+      description:
+        `Check the ${image.name} image's Dockerfiles against the ` +
+        'Dockerfile policy (file:line, rule and fix for each finding)',
+      technologies: ['docker'],
+    },
   };
 }
 
@@ -61,23 +111,33 @@ export function containerTarget(
 ): TargetConfiguration {
   const { image } = plan;
   const airgapArgs = { ...image.buildArgs, ...image.airgapBuildArgs };
+  const secrets = secretFiles(image);
+  const withSecrets = (options: ContainerTargetOptions) => ({
+    ...options,
+    ...secrets,
+  });
   return {
     executor: CONTAINER_EXECUTOR,
     cache: false,
     inputs: containerInputs(plan),
     outputs: [],
     dependsOn: plan.dependsOn.map((dependency) => ({ ...dependency })),
-    options: hostOptions(plan, image.buildArgs),
+    options: withSecrets(hostOptions(plan, image.buildArgs)),
     configurations: {
-      ci: multiPlatformOptions(plan),
+      ci: withSecrets(multiPlatformOptions(plan)),
       ...Object.fromEntries(
         image.platforms.map((platform) => [
           `ci-${platformSlug(platform)}`,
-          singlePlatformOptions(plan, platform),
+          withSecrets(singlePlatformOptions(plan, platform)),
         ]),
       ),
-      airgap: hostOptions(plan, airgapArgs),
-      'airgap-multiarch': localRegistryOptions(plan, airgapArgs, localRegistry),
+      airgap: {
+        ...withSecrets(hostOptions(plan, airgapArgs)),
+        ...airgapNetwork(image),
+      },
+      'airgap-multiarch': withSecrets(
+        localRegistryOptions(plan, airgapArgs, localRegistry),
+      ),
     },
     metadata: {
       description:
@@ -182,6 +242,26 @@ function registryOptions(plan: ImagePlan): ContainerTargetOptions {
     'build-args': formatBuildArgs(plan, file, image.buildArgs),
     tags: [],
   };
+}
+
+// Builds whose RUN steps download (dev, precommit) need the host's network
+// in the airgap configuration: dockerd runs without a bridge, so its
+// BuildKit's default network reaches nothing. airgap-multiarch needs no
+// option: engine.sh starts buildkitd with --oci-worker-net=host.
+function airgapNetwork(image: ImageDefinition): ContainerTargetOptions {
+  return image.airgapNetwork === 'host' ? { network: 'host' } : {};
+}
+
+// A secret reaches the build as a file: nx-container copies the file named
+// by $<id>_FILE into its temporary folder, passes `--secret id=<id>,src=`
+// that copy, and deletes it after the build. The value never enters the
+// project graph, a build argument or the image. When $<id>_FILE is unset or
+// names no file, nx-container warns and builds without the secret, so the
+// Dockerfile sees no /run/secrets/<id>.
+function secretFiles(image: ImageDefinition): ContainerTargetOptions {
+  const ids = image.secrets ?? [];
+  if (ids.length === 0) return {};
+  return { 'secret-files': ids.map((id) => `${id}=\${${id}_FILE}`) };
 }
 
 function gha(image: ImageDefinition, platform: Platform): string {
