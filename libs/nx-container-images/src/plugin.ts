@@ -7,6 +7,7 @@ import {
   type CreateNodes,
   type CreateNodesContext,
   type CreateNodesResult,
+  type PostTasksExecution,
   type RawProjectGraphDependency,
 } from '@nx/devkit';
 import { planImage, type ImagePlan } from './image-plan';
@@ -17,6 +18,7 @@ import {
   type OwnedProject,
 } from './ownership';
 import { workspaceFiles } from './sources';
+import { recordContainerRun } from './metrics/hook';
 import { imageProject } from './targets';
 
 /** ContainerImagesPluginOptions are set in nx.json under "options". */
@@ -115,6 +117,16 @@ function imageDependency(
   }
   return { source: image, target: project, type: DependencyType.implicit };
 }
+
+/**
+ * postTasksExecution measures every container task of a finished run and
+ * reports it: terminal, history file, GitHub step summary and annotations
+ * (src/metrics, README "Build metrics").
+ */
+export const postTasksExecution: PostTasksExecution<
+  ContainerImagesPluginOptions
+> = (options, context) =>
+  recordContainerRun(normaliseOptions(options ?? {}).targetName, context);
 
 /**
  * planImages loads the image metadata and plans every image against the

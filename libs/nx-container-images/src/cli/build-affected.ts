@@ -13,9 +13,12 @@ import {
   pushes,
   type ConfigurationOptions,
 } from './container-env';
+import { formatDuration } from '../metrics/format';
+import { RUN_ID_VARIABLE } from '../metrics/hook';
 import { hashImageTask } from './image-hash';
 import { affectedImages, runCommand, tail } from './nx-commands';
 import { parseOptions, USAGE, type BuildOptions } from './options';
+import { publishMetrics, type BuildAttempt } from './publish-metrics';
 
 /** ImageResult is what happened to one image in one configuration. */
 export interface ImageResult {
@@ -36,6 +39,9 @@ export interface Report {
 }
 
 const workspaceRoot = process.cwd();
+// One metrics run for every nx run this process starts (see hook.ts).
+const runId = `build-affected-${Date.now()}-${process.pid}`;
+const attempts: BuildAttempt[] = [];
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), process.env);
@@ -76,9 +82,14 @@ async function main(): Promise<number> {
     }
   }
 
+  // Partial results first: the report and the metrics of every image
+  // are published before the exit status says whether any failed.
   printSummary(report);
   if (options.reportFile) {
     writeFileSync(options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (attempts.length > 0) {
+    await publishMetrics(workspaceRoot, graph, runId, attempts, process.env);
   }
   const failed =
     report.results.some((result) => result.action === 'failed') ||
@@ -176,22 +187,47 @@ async function buildImage(
   log(
     `Building ${image} (${configuration ?? 'default'}): npx ${args.join(' ')}`,
   );
-  const env = { ...process.env, ...containerEnv(request) };
-  const started = Date.now();
+  // The plugin's metrics hook reads the run id from its environment; on
+  // the Nx daemon it would see the daemon's environment instead.
+  const env = {
+    ...process.env,
+    ...containerEnv(request),
+    [RUN_ID_VARIABLE]: runId,
+    NX_DAEMON: 'false',
+  };
+  const attempt: BuildAttempt = {
+    image,
+    target: options.target,
+    configuration,
+    startTime: Date.now(),
+    endTime: 0,
+    timedOut: false,
+  };
+  attempts.push(attempt);
   const run = await runCommand('npx', args, {
     cwd: workspaceRoot,
     env,
     echo: true,
+    timeoutMs: options.timeoutMs,
   });
-  if (run.code !== 0) {
-    throw new Error(
-      `npx ${args.join(' ')} exited with ${run.code}: ` +
-        `${tail(run.stderr || run.stdout, 3)} (see the build log above; ` +
-        `rerun that command to reproduce)`,
-    );
+  attempt.endTime = Date.now();
+  attempt.timedOut = Boolean(run.timedOut);
+  const elapsed = formatDuration(attempt.endTime - attempt.startTime);
+  if (run.timedOut) {
+    attempt.error =
+      `npx ${args.join(' ')} timed out after ${elapsed} and was killed ` +
+      `(--timeout ${formatDuration(options.timeoutMs!)}; raise it, or ` +
+      `find the slow step in the build log above)`;
+    throw new Error(attempt.error);
   }
-  const seconds = Math.round((Date.now() - started) / 1000);
-  log(`Built ${image} (${configuration ?? 'default'}) in ${seconds} s`);
+  if (run.code !== 0) {
+    attempt.error =
+      `npx ${args.join(' ')} exited with ${run.code} after ${elapsed}: ` +
+      `${tail(run.stderr || run.stdout, 3)} (see the build log above; ` +
+      `rerun that command to reproduce)`;
+    throw new Error(attempt.error);
+  }
+  log(`Built ${image} (${configuration ?? 'default'}) in ${elapsed}`);
   if (!pushes(request.options, request.load)) {
     return undefined;
   }

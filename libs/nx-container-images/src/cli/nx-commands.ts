@@ -5,25 +5,57 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** timedOut: the command ran past its timeout and was killed */
+  timedOut?: boolean;
+}
+
+/** CommandOptions: where and how a command runs. */
+export interface CommandOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  echo?: boolean;
+  /** timeoutMs: after this, the command's whole process group gets
+   * SIGTERM, and SIGKILL killGraceMs later if it is still there. */
+  timeoutMs?: number;
+  killGraceMs?: number;
 }
 
 /**
  * runCommand runs a command in the workspace. With echo the child's output
  * goes to this process's stderr as it comes (build logs), and is kept too.
+ * With a timeout the child leads its own process group, so that killing
+ * it also stops what it started (Nx, its task workers, docker buildx).
  */
 export function runCommand(
   command: string,
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; echo?: boolean },
+  options: CommandOptions,
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.timeoutMs !== undefined,
     });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timers: NodeJS.Timeout[] = [];
+    if (options.timeoutMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          signalGroup(child.pid, 'SIGTERM');
+          timers.push(
+            setTimeout(
+              () => signalGroup(child.pid, 'SIGKILL'),
+              options.killGraceMs ?? 10_000,
+            ),
+          );
+        }, options.timeoutMs),
+      );
+    }
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       if (options.echo) process.stderr.write(chunk);
@@ -32,9 +64,26 @@ export function runCommand(
       stderr += chunk;
       if (options.echo) process.stderr.write(chunk);
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('error', (error) => {
+      timers.forEach(clearTimeout);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      timers.forEach(clearTimeout);
+      if (timedOut) signalGroup(child.pid, 'SIGKILL');
+      resolve({ code: code ?? 1, stdout, stderr, timedOut });
+    });
   });
+}
+
+// The group may be gone already; that is the outcome we wanted.
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /**

@@ -40,4 +40,23 @@ describe('parseOptions', () => {
       parseOptions(['--images', 'x', '--index', '--load'], {}),
     ).toThrow(/cannot go with --load/);
   });
+
+  it.each([
+    ['90s', 90_000],
+    ['45m', 2_700_000],
+    ['1h', 3_600_000],
+    ['2.5', 2_500],
+  ])('reads --timeout %s as %d ms', (text, ms) => {
+    const options = parseOptions(['--images', 'x', '--timeout', text], {});
+    expect(options).toMatchObject({ timeoutMs: ms });
+  });
+
+  it('takes the timeout from IMAGE_BUILD_TIMEOUT and names a bad one', () => {
+    expect(
+      parseOptions(['--images', 'x'], { IMAGE_BUILD_TIMEOUT: '20m' }),
+    ).toMatchObject({ timeoutMs: 1_200_000 });
+    expect(() =>
+      parseOptions(['--images', 'x', '--timeout', 'soon'], {}),
+    ).toThrow(/--timeout "soon" is not a duration \(use a number with s, m/);
+  });
 });

@@ -14,6 +14,8 @@ export interface BuildOptions {
   list: boolean;
   reportFile?: string;
   target: string;
+  /** timeoutMs kills one image build (nx run) that runs longer. */
+  timeoutMs?: number;
 }
 
 export const USAGE = `build-affected: build the container images a change can alter, once.
@@ -34,13 +36,17 @@ Usage: npx tsx libs/nx-container-images/src/cli/build-affected.ts [options]
   --tag T                  a tag of that index (repeatable)
   --dry-run                hash and decide, build and push nothing
   --report FILE            write the results as JSON
+  --timeout DURATION       kill one image build that runs longer, e.g. 90s,
+                           45m (default: $IMAGE_BUILD_TIMEOUT, else none)
   -h, --help               this text
 
 For each candidate and configuration it hashes the container task with
 Nx's hasher and looks for the receipt tag nxhash-<hash>. A match is
 reused (no build); otherwise nx run <image>:container:<configuration>
 builds it with the label ${'org.semrouter.nx.container-hash'}=<hash>.
-Every image is tried; the exit status is 1 when any failed.`;
+Every image is tried, even after one fails or times out; the report,
+the metrics (terminal, tmp/metrics, GitHub step summary) and the exit
+status (1 when any failed) come after the last one.`;
 
 /** parseOptions reads argv (without node and script); it throws on misuse. */
 export function parseOptions(
@@ -58,6 +64,9 @@ export function parseOptions(
     dryRun: false,
     list: false,
     target: 'container',
+    timeoutMs: env.IMAGE_BUILD_TIMEOUT
+      ? parseDuration(env.IMAGE_BUILD_TIMEOUT, 'IMAGE_BUILD_TIMEOUT')
+      : undefined,
   };
   const list = (value: string) =>
     value
@@ -105,6 +114,9 @@ export function parseOptions(
       case '--report':
         options.reportFile = value();
         break;
+      case '--timeout':
+        options.timeoutMs = parseDuration(value(), '--timeout');
+        break;
       case '--load':
         options.load = true;
         break;
@@ -132,4 +144,19 @@ export function parseOptions(
     throw new Error('--index joins pushed digests; it cannot go with --load');
   }
   return options;
+}
+
+/** parseDuration reads "90s", "45m", "1h" or plain seconds as milliseconds. */
+export function parseDuration(text: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  const seconds = match
+    ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] ?? 's']!
+    : NaN;
+  if (!(seconds > 0)) {
+    throw new Error(
+      `${name} "${text}" is not a duration (use a number with s, m or h, ` +
+        'for example 90s or 45m)',
+    );
+  }
+  return seconds * 1000;
 }
