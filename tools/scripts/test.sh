@@ -15,7 +15,7 @@ workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$workspace_root/tools/scripts/platform.sh"
 cd "$workspace_root" || exit 1
 
-all_suites=(lint-shell build rust go typescript e2e affected)
+all_suites=(lint-shell build rust go typescript e2e affected cache-e2e)
 run_setup=1
 suites=()
 for arg in "$@"; do
@@ -112,6 +112,7 @@ for suite in "${suites[@]}"; do
   typescript) run_suite typescript "${nx[@]}" run-many -t typecheck test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=static ;;
   e2e) run_suite e2e "${nx[@]}" run e2e:test --skip-nx-cache --outputStyle=static ;;
   affected) run_suite affected suite_affected ;;
+  cache-e2e) run_suite cache-e2e "${nx[@]}" run cache-e2e:test --skip-nx-cache --outputStyle=static ;;
   *) die "test: unknown suite \"$suite\" (suites: ${all_suites[*]})" ;;
   esac
 done
