@@ -47,7 +47,7 @@ describe('readImages', () => {
         platforms: ['linux/amd64', 'linux/arm64'],
         buildArgs: {},
         airgapBuildArgs: {},
-        airgapNetwork: 'default',
+        airgapNetwork: 'none',
         secrets: [],
         budgetMinutes: 60,
         registryName: 'ghcr.io/semrouter/extproc',

@@ -72,15 +72,15 @@ const imageSchema = z.strictObject({
     .default({})
     .describe('Build arguments that select local base images (airgap)'),
   airgapNetwork: z
-    .enum(['default', 'host'], {
+    .enum(['none', 'host'], {
       error: (issue) =>
         `${JSON.stringify(issue.input)} is not a build network ` +
-        '(use "host" for builds whose RUN steps download, else "default")',
+        '(use "host" for builds whose RUN steps download, else "none")',
     })
-    .default('default')
+    .default('none')
     .describe(
-      'Network of RUN steps in the airgap configurations: "host" lets ' +
-        'package installs reach the registries this machine reaches',
+      'Network of RUN steps in the airgap configuration: "none" (the ' +
+        'default), or "host" so package installs reach the registries',
     ),
   secrets: z
     .array(
@@ -135,7 +135,7 @@ export interface ImageDefinition {
   buildArgs: Record<string, string>;
   airgapBuildArgs: Record<string, string>;
   /** airgapNetwork is the RUN network of the airgap configurations */
-  airgapNetwork?: 'default' | 'host';
+  airgapNetwork?: 'none' | 'host';
   /** secrets are build secret ids (images.json "secrets"); none when absent */
   secrets?: string[];
   budgetMinutes: number;

@@ -102,7 +102,7 @@ describe('containerTarget', () => {
         'RUST_VERSION=1.96',
       ],
     });
-    expect(target.configurations?.airgap).not.toHaveProperty('network');
+    expect(target.configurations?.airgap).toMatchObject({ network: 'none' });
   });
 
   it('gives RUN steps the host network in airgap when the image downloads', () => {

@@ -244,12 +244,12 @@ function registryOptions(plan: ImagePlan): ContainerTargetOptions {
   };
 }
 
-// Builds whose RUN steps download (dev, precommit) need the host's network
-// in the airgap configuration: dockerd runs without a bridge, so its
-// BuildKit's default network reaches nothing. airgap-multiarch needs no
-// option: engine.sh starts buildkitd with --oci-worker-net=host.
+// dockerd runs here without a bridge, so a RUN step of its BuildKit must
+// be given a network: none (the default), or the host's for builds whose
+// RUN steps download (dev, precommit). airgap-multiarch needs no option:
+// engine.sh starts buildkitd with --oci-worker-net=host.
 function airgapNetwork(image: ImageDefinition): ContainerTargetOptions {
-  return image.airgapNetwork === 'host' ? { network: 'host' } : {};
+  return { network: image.airgapNetwork ?? 'none' };
 }
 
 // A secret reaches the build as a file: nx-container copies the file named
