@@ -31,6 +31,7 @@ done
 
 debian_packages=(
   bc
+  chromium
   binfmt-support
   containerd
   docker-registry
