@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AFFECTED_CASES, type Edit } from './cases';
-import { addDashboardFixture } from './dashboard-fixture';
 import {
   createThrowawayWorkspace,
   runBuildAffected,
@@ -17,7 +16,7 @@ describe('build-affected selects exactly the images a change can alter', () => {
   let receipts: string;
 
   beforeAll(() => {
-    workspace = createThrowawayWorkspace(addDashboardFixture);
+    workspace = createThrowawayWorkspace();
     const images = Object.keys(
       JSON.parse(
         readFileSync(join(workspace.root, 'tools/docker/images.json'), 'utf8'),
