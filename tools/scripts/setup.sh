@@ -37,6 +37,7 @@ debian_packages=(
   docker-registry
   docker.io
   file
+  jq
   gcc-aarch64-linux-gnu
   libc6-dev-arm64-cross
   libc6:arm64
