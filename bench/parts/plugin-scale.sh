@@ -111,7 +111,7 @@ for size in "${sizes[@]}"; do
 done
 cat >"$notes" <<EOF
 Median of $rounds runs per size; each run is \`nx show projects --json\` with NX_DAEMON=false and a new, empty NX_WORKSPACE_DATA_DIRECTORY, so the whole project graph (every plugin, every project.json) is computed from nothing.
-The workspace is a clone of this one (7 other projects) whose tools/docker/images.json holds only generated images; a third of them copy dist/ artifacts (dependsOn on build targets), a third copy globs and project folders, a third bind-mount an artifact folder in a RUN.
+The workspace is a clone of this one (its own projects stay) whose tools/docker/images.json holds only generated images; a third of them copy dist/ artifacts (dependsOn on build targets), a third copy globs and project folders, a third bind-mount an artifact folder in a RUN.
 The projects each run printed are counted, so the plugin's output is checked, not only its speed.
 EOF
 write_part plugin-scale "Plugin cost at scale" \
