@@ -92,6 +92,9 @@ function nxEnvironment(clone: string, token: string): NodeJS.ProcessEnv {
     NX_DAEMON: 'false',
     NX_TUI: 'false',
     NX_NO_CLOUD: 'true',
+    // An outer `nx run ... --skip-nx-cache` passes NX_SKIP_NX_CACHE=true to
+    // this test; inherited, it would make both clones skip every cache.
+    NX_SKIP_NX_CACHE: 'false',
   };
 }
 

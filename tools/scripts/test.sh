@@ -7,7 +7,9 @@
 #   suite       run only these suites (default: all; see the list below)
 #
 # Builds come from the Nx cache when they can; tests always run
-# (--skip-nx-cache), so the counts are of tests that ran now.
+# (--skip-nx-cache, or cache: false for the e2e targets, which must not
+# pass --skip-nx-cache on: Nx hands it to the nx commands they start as
+# NX_SKIP_NX_CACHE=true), so the counts are of tests that ran now.
 set -uo pipefail
 
 workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +24,7 @@ for arg in "$@"; do
   case "$arg" in
   --no-setup) run_setup=0 ;;
   -h | --help)
-    sed -n '2,11s/^# \{0,1\}//p' "$0"
+    sed -n '2,13s/^# \{0,1\}//p' "$0"
     echo "  suites: ${all_suites[*]}"
     exit 0
     ;;
@@ -110,9 +112,9 @@ for suite in "${suites[@]}"; do
   rust) run_suite rust "${nx[@]}" run-many -t test check-header --projects='tag:lang:rust' --skip-nx-cache --outputStyle=static ;;
   go) run_suite go suite_go ;;
   typescript) run_suite typescript "${nx[@]}" run-many -t typecheck test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=static ;;
-  e2e) run_suite e2e "${nx[@]}" run e2e:test --skip-nx-cache --outputStyle=static ;;
+  e2e) run_suite e2e "${nx[@]}" run e2e:test --outputStyle=static ;;
   affected) run_suite affected suite_affected ;;
-  cache-e2e) run_suite cache-e2e "${nx[@]}" run cache-e2e:test --skip-nx-cache --outputStyle=static ;;
+  cache-e2e) run_suite cache-e2e "${nx[@]}" run cache-e2e:test --outputStyle=static ;;
   *) die "test: unknown suite \"$suite\" (suites: ${all_suites[*]})" ;;
   esac
 done

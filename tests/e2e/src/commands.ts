@@ -23,7 +23,15 @@ export function runCommand(
 ): CommandResult {
   const result = spawnSync(command, args, {
     cwd: workspaceRoot,
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', ...env },
+    // NX_SKIP_NX_CACHE: an outer `nx run e2e:test --skip-nx-cache` would
+    // otherwise make every nx command a test starts rebuild from nothing.
+    env: {
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_TUI: 'false',
+      NX_SKIP_NX_CACHE: 'false',
+      ...env,
+    },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: timeoutMs,
