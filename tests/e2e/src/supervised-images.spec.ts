@@ -117,7 +117,12 @@ async function classify(base: string, text: string) {
 function buildImage(project: string, configuration: string, env = {}): void {
   const result = runCommand(
     'npx',
-    ['nx', 'run', `${project}:container:${configuration}`, '--outputStyle=stream'],
+    [
+      'nx',
+      'run',
+      `${project}:container:${configuration}`,
+      '--outputStyle=stream',
+    ],
     env,
     buildTimeoutMs,
   );
@@ -260,10 +265,13 @@ describe.each([
     expect(page.models).toMatch(/\S/);
   });
 
-  it.runIf(prometheus)('has Prometheus reporting the router target up', async () => {
-    const base = `http://127.0.0.1:${running!.ports.prometheus}`;
-    expect(await routerTargetHealth(base)).toBe('up');
-  });
+  it.runIf(prometheus)(
+    'has Prometheus reporting the router target up',
+    async () => {
+      const base = `http://127.0.0.1:${running!.ports.prometheus}`;
+      expect(await routerTargetHealth(base)).toBe('up');
+    },
+  );
 
   it.runIf(!prometheus)('says plainly that Envoy was left out', () => {
     const label = mustRun('docker', [
@@ -317,7 +325,9 @@ describe('stack and vllm-sr for linux/amd64 and linux/arm64 (airgap-multiarch)',
 
       const index = JSON.parse(
         mustRun('docker', ['buildx', 'imagetools', 'inspect', '--raw', ref]),
-      ) as { manifests: Array<{ platform?: { architecture: string; os: string } }> };
+      ) as {
+        manifests: Array<{ platform?: { architecture: string; os: string } }>;
+      };
       const platforms = index.manifests
         .filter((manifest) => manifest.platform?.os === 'linux')
         .map((manifest) => `linux/${manifest.platform!.architecture}`)

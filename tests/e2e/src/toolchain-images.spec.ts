@@ -63,7 +63,7 @@ describe('dev image (airgap)', () => {
     const output = runIn(
       'dev:local',
       'id -u && cd "$(mktemp -d)" && ' +
-        "printf 'package main\\n// int answer(void) { return 42; }\\nimport \"C\"\\nimport \"fmt\"\\nfunc main() { fmt.Println(C.answer()) }\\n' >main.go && " +
+        'printf \'package main\\n// int answer(void) { return 42; }\\nimport "C"\\nimport "fmt"\\nfunc main() { fmt.Println(C.answer()) }\\n\' >main.go && ' +
         'go run main.go',
     );
     expect(output.trim().split('\n')).toEqual(['1000', '42']);
