@@ -17,7 +17,7 @@ workspace_root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$workspace_root/tools/scripts/platform.sh"
 cd "$workspace_root" || exit 1
 
-all_suites=(lint-shell build rust go typescript e2e affected cache-e2e)
+all_suites=(lint-shell build rust go typescript bad-input e2e affected cache-e2e)
 run_setup=1
 suites=()
 for arg in "$@"; do
@@ -112,6 +112,7 @@ for suite in "${suites[@]}"; do
   rust) run_suite rust "${nx[@]}" run-many -t test check-header --projects='tag:lang:rust' --skip-nx-cache --outputStyle=static ;;
   go) run_suite go suite_go ;;
   typescript) run_suite typescript "${nx[@]}" run-many -t typecheck test --projects='tag:lang:ts' --skip-nx-cache --outputStyle=static ;;
+  bad-input) run_suite bad-input npx vitest run --config tests/bad-input/vitest.config.mts ;;
   e2e) run_suite e2e "${nx[@]}" run e2e:test --outputStyle=static ;;
   affected) run_suite affected suite_affected ;;
   cache-e2e) run_suite cache-e2e "${nx[@]}" run cache-e2e:test --outputStyle=static ;;
