@@ -11,8 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectRun } from '../metrics/collect';
-import { capturedContext, capturedGraph } from '../metrics/fixtures/nx-run';
+import { capturedRun } from '../metrics/fixtures/nx-run';
 import { findAll, parseXml } from '../metrics/fixtures/xml';
 
 const WORKSPACE_ROOT = join(__dirname, '../../../..');
@@ -48,20 +47,7 @@ async function recordedMetrics(): Promise<void> {
     join(FIXTURES, 'history.jsonl'),
     join(directory, 'history.jsonl'),
   );
-  const context = capturedContext('fresh');
-  const run = await collectRun(
-    {
-      runId: context.id,
-      startTime: context.startTime,
-      endTime: context.endTime,
-      taskResults: context.taskResults,
-      graph: capturedGraph(),
-      targetName: 'container',
-      hostPlatform: 'linux/amd64',
-      env: {},
-    },
-    async () => ({}),
-  );
+  const run = await capturedRun('fresh');
   writeFileSync(join(directory, 'last-run.json'), JSON.stringify(run));
 }
 

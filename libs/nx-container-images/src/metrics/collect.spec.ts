@@ -1,14 +1,9 @@
-import type { PostTasksExecutionContext } from '@nx/devkit';
 import { describe, expect, it } from 'vitest';
-import {
-  collectRun,
-  taskSpans,
-  type CollectInput,
-  type EngineProbe,
-} from './collect';
+import { collectRun, taskSpans, type EngineProbe } from './collect';
 import {
   capturedContext,
   capturedGraph,
+  capturedInput,
   type CapturedRun,
 } from './fixtures/nx-run';
 import { markdownReport } from './format';
@@ -20,22 +15,6 @@ const FACTS: EngineFacts = {
   sizeBytes: 187_213_824,
   sizeKind: 'unpacked',
 };
-
-function inputFrom(
-  context: PostTasksExecutionContext,
-  env: NodeJS.ProcessEnv = {},
-): CollectInput {
-  return {
-    runId: context.id,
-    startTime: context.startTime,
-    endTime: context.endTime,
-    taskResults: context.taskResults,
-    graph: capturedGraph(),
-    targetName: 'container',
-    hostPlatform: 'linux/amd64',
-    env,
-  };
-}
 
 function recordingProbe(): { probe: EngineProbe; asked: string[] } {
   const asked: string[] = [];
@@ -52,7 +31,7 @@ async function collect(run: CapturedRun, env: NodeJS.ProcessEnv = {}) {
   return {
     context,
     asked,
-    run: await collectRun(inputFrom(context, env), probe),
+    run: await collectRun(capturedInput(context, env), probe),
   };
 }
 
@@ -171,7 +150,7 @@ describe('collectRun on captured Nx runs', () => {
 describe('collectRun: what is not an image build', () => {
   it('records no build for a project without image metadata', async () => {
     const context = capturedContext('fresh');
-    const input = inputFrom(context);
+    const input = capturedInput(context);
     delete input.graph.nodes.extproc.data.metadata;
     const { probe, asked } = recordingProbe();
 
@@ -189,7 +168,7 @@ describe('collectRun: what is not an image build', () => {
     delete result.task.endTime;
     const { probe, asked } = recordingProbe();
 
-    const run = await collectRun(inputFrom(context), probe);
+    const run = await collectRun(capturedInput(context), probe);
     expect(run.builds[0]).toMatchObject({
       status: 'skipped',
       startTime: context.endTime,
@@ -202,7 +181,7 @@ describe('collectRun: what is not an image build', () => {
   });
 
   it('notes that dependencies are unknown when Nx cannot build the task graph', async () => {
-    const input = inputFrom(capturedContext('fresh'));
+    const input = capturedInput(capturedContext('fresh'));
     // A malformed dependsOn entry, as a hand-edited project.json can have.
     input.graph.nodes.extproc.data.targets!.container.dependsOn = [
       null as never,

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectRun } from './collect';
-import { capturedContext, capturedGraph } from './fixtures/nx-run';
+import { capturedGraph, capturedRun } from './fixtures/nx-run';
 import { appendHistory, readHistory, writeLastRun } from './history';
 import { hostPlatform } from './hook';
 import { publishMetrics, type BuildAttempt } from './publish';
@@ -26,20 +25,7 @@ afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 // What the hook leaves when build-affected ran `nx run` once: the run
 // under build-affected's id, in history and last-run.json.
 async function hookRecorded(): Promise<void> {
-  const context = capturedContext('container-failed');
-  const run = await collectRun(
-    {
-      runId: RUN_ID,
-      startTime: context.startTime,
-      endTime: context.endTime,
-      taskResults: context.taskResults,
-      graph: capturedGraph(),
-      targetName: 'container',
-      hostPlatform: 'linux/amd64',
-      env: {},
-    },
-    async () => ({}),
-  );
+  const run = await capturedRun('container-failed', RUN_ID);
   appendHistory(join(workspace, 'metrics'), run.builds);
   writeLastRun(join(workspace, 'metrics'), run);
 }

@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { collectRun } from '../collect';
-import { capturedContext, capturedGraph } from '../fixtures/nx-run';
-import { findAll, parseXml, type XmlElement } from '../fixtures/xml';
+import { capturedRun } from '../fixtures/nx-run';
 import type { RunRecord } from '../record';
+import { findAll, parseXml, type XmlElement } from '../fixtures/xml';
 import { laneOf, timelineSvg } from './timeline';
-
-async function capturedRun(
-  name: 'fresh' | 'container-failed',
-): Promise<RunRecord> {
-  const context = capturedContext(name);
-  return collectRun(
-    {
-      runId: context.id,
-      startTime: context.startTime,
-      endTime: context.endTime,
-      taskResults: context.taskResults,
-      graph: capturedGraph(),
-      targetName: 'container',
-      hostPlatform: 'linux/amd64',
-      env: {},
-    },
-    async () => ({}),
-  );
-}
 
 const bars = (svg: XmlElement) =>
   findAll(svg, (element) => element.attributes.class === 'bar');
