@@ -49,8 +49,9 @@ export function mustRun(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  timeoutMs?: number,
 ): string {
-  const result = runCommand(command, args, env);
+  const result = runCommand(command, args, env, timeoutMs);
   if (result.status !== 0) {
     const tail = `${result.stdout}\n${result.stderr}`.split('\n').slice(-40);
     throw new Error(

@@ -9,18 +9,12 @@ import { mustRun, runCommand, workspaceRoot } from './commands.js';
 const buildTimeoutMs = 30 * 60_000;
 
 function buildImage(project: string): void {
-  const result = runCommand(
+  mustRun(
     'npx',
     ['nx', 'run', `${project}:container:airgap`, '--outputStyle=stream'],
     {},
     buildTimeoutMs,
   );
-  if (result.status !== 0) {
-    const tail = `${result.stdout}\n${result.stderr}`.split('\n').slice(-40);
-    throw new Error(
-      `nx run ${project}:container:airgap exited with ${result.status}:\n${tail.join('\n')}`,
-    );
-  }
 }
 
 function runIn(image: string, script: string): string {
