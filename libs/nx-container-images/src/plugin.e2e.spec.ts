@@ -1,18 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePluginWorkspace } from './fixtures/image-workspace';
 import {
   extprocWorkspace,
   removeWorkspace,
   writeFiles,
-  writeWorkspace,
 } from './fixtures/workspace';
 
 // The check runs the real Nx CLI of this repository against a throw-away
 // workspace that registers the plugin the way nx.json does.
-const repositoryRoot = resolve(__dirname, '../../..');
-const pluginRoot = resolve(__dirname, '..');
 
 function runNx(root: string, args: string[]) {
   return spawnSync(
@@ -27,25 +25,7 @@ function runNx(root: string, args: string[]) {
 }
 
 function fixtureWorkspace(): string {
-  const root = writeWorkspace({
-    ...extprocWorkspace(),
-    'package.json': { name: 'fixture', private: true },
-    'tsconfig.base.json': readFileSync(
-      join(repositoryRoot, 'tsconfig.base.json'),
-      'utf8',
-    ),
-    'nx.json': {
-      plugins: [
-        {
-          plugin: './libs/nx-container-images/src/plugin.ts',
-          options: { targetName: 'container' },
-        },
-      ],
-    },
-  });
-  symlinkSync(join(repositoryRoot, 'node_modules'), join(root, 'node_modules'));
-  symlinkSync(pluginRoot, join(root, 'libs/nx-container-images'));
-  return root;
+  return writePluginWorkspace(extprocWorkspace());
 }
 
 describe('the plugin in a real Nx workspace', () => {
