@@ -17,6 +17,8 @@ import { formatDuration } from '../metrics/format';
 import { RUN_ID_VARIABLE } from '../metrics/hook';
 import { hashImageTask } from './image-hash';
 import { affectedImages, runCommand, tail } from './nx-commands';
+import { buildCause, engineProblem } from './build-failure';
+import { dockerCommand } from '../metrics/engine';
 import { parseOptions, USAGE, type BuildOptions } from './options';
 import { publishMetrics, type BuildAttempt } from './publish-metrics';
 
@@ -42,6 +44,7 @@ const workspaceRoot = process.cwd();
 // One metrics run for every nx run this process starts (see hook.ts).
 const runId = `build-affected-${Date.now()}-${process.pid}`;
 const attempts: BuildAttempt[] = [];
+const docker = dockerCommand(process.env);
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), process.env);
@@ -153,6 +156,15 @@ async function processImage(
       return result;
     }
 
+    // The engine is asked before each build: without one nothing can be
+    // built, and each image says so instead of waiting for buildx.
+    const problem = await engineProblem(docker);
+    if (problem) {
+      result.error = `not built: ${problem}`;
+      log(`Failed ${image} (${name}): ${result.error}`);
+      return result;
+    }
+
     const buildOptions: ConfigurationOptions = {
       ...(target.options ?? {}),
       ...(configuration ? target.configurations?.[configuration] : {}),
@@ -221,9 +233,16 @@ async function buildImage(
     throw new Error(attempt.error);
   }
   if (run.code !== 0) {
+    // The engine's own reason when it gave one, and whether the engine
+    // is still there: a daemon that stopped mid-build fails the build
+    // with a connection error that does not say so.
+    const cause =
+      buildCause(`${run.stdout}\n${run.stderr}`) ??
+      tail(run.stderr || run.stdout, 3);
+    const problem = await engineProblem(docker);
     attempt.error =
       `npx ${args.join(' ')} exited with ${run.code} after ${elapsed}: ` +
-      `${tail(run.stderr || run.stdout, 3)} (see the build log above; ` +
+      `${cause}${problem ? `; ${problem}` : ''} (see the build log above; ` +
       `rerun that command to reproduce)`;
     throw new Error(attempt.error);
   }
