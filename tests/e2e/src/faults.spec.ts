@@ -1,7 +1,7 @@
 // Faults, each with the real engine and the real build-affected CLI in a
 // throw-away workspace that registers our plugin (fixtures/image-workspace):
 // one image failing while another builds, an image build killed at its
-// timeout, and an Nx remote cache that answers 500.
+// timeout, and an Nx remote cache that answers 500 or never answers.
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { mustRun, runCommand } from './commands.js';
 
 interface Report {
   results: Array<{ image: string; action: string; error?: string }>;
+  warnings: string[];
 }
 
 const GOOD = [
@@ -142,5 +143,82 @@ describe('an Nx remote cache that answers 500', () => {
     );
     expect(run.output).toMatch(/1 skipped/);
     expect(existsSync(join(root, 'dist/payload/linux-amd64'))).toBe(false);
+  });
+
+  it('lets build-affected build without it, saying so', async () => {
+    const reportFile = join(scratch, 'cache-500.json');
+    runCommand('docker', ['rmi', '-f', 'fault-good:local']);
+    const run = await buildAffected(
+      root,
+      [
+        ...['--images', 'fault-good', '--configuration', 'airgap'],
+        ...['--receipts', 'none', '--report', reportFile],
+      ],
+      {
+        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
+        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'token',
+        NX_CACHE_DIRECTORY: join(scratch, 'nx-cache-500'),
+        NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'nx-workspace-data-500'),
+      },
+    );
+
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    expect(report.results.map((r) => r.action)).toEqual(['built']);
+    expect(report.warnings).toEqual([
+      `the Nx remote cache ${url} answered 500 Internal Server Error to GET ` +
+        `${url}/v1/cache/remote-cache-probe-0000000000000000; building ` +
+        'without the remote cache (local cache only)',
+    ]);
+    expect(
+      mustRun('docker', ['run', '--rm', '--network=none', 'fault-good:local']),
+    ).toBe('payload for linux-amd64\n');
+  });
+});
+
+describe('an Nx remote cache that accepts connections and never answers', () => {
+  let server: Server;
+  let url = '';
+
+  beforeAll(async () => {
+    server = createServer((request) => request.resume());
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise((done) => server.close(done));
+  });
+
+  // Plain `nx run` waits on such a cache (still waiting after 300 s when
+  // tried by hand), so only build-affected, which probes first, is run.
+  it('lets build-affected build without it after a bounded wait', async () => {
+    const reportFile = join(scratch, 'cache-silent.json');
+    runCommand('docker', ['rmi', '-f', 'fault-good:local']);
+    const started = Date.now();
+    const run = await buildAffected(
+      root,
+      [
+        ...['--images', 'fault-good', '--configuration', 'airgap'],
+        ...['--receipts', 'none', '--report', reportFile],
+      ],
+      {
+        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
+        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'token',
+        NX_CACHE_DIRECTORY: join(scratch, 'nx-cache-silent'),
+        NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'nx-workspace-data-silent'),
+      },
+    );
+
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    expect(report.results.map((r) => r.action)).toEqual(['built']);
+    expect(report.warnings).toEqual([
+      `the Nx remote cache ${url} did not answer GET ${url}/v1/cache/` +
+        'remote-cache-probe-0000000000000000 within 10 s; building ' +
+        'without the remote cache (local cache only)',
+    ]);
+    expect((Date.now() - started) / 1000).toBeLessThan(90);
   });
 });

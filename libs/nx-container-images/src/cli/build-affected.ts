@@ -18,6 +18,7 @@ import { RUN_ID_VARIABLE } from '../metrics/hook';
 import { hashImageTask } from './image-hash';
 import { affectedImages, runCommand, tail } from './nx-commands';
 import { buildCause, engineProblem } from './build-failure';
+import { remoteCacheProblem } from './remote-cache';
 import { dockerCommand } from '../metrics/engine';
 import { parseOptions, USAGE, type BuildOptions } from './options';
 import { publishMetrics, type BuildAttempt } from './publish-metrics';
@@ -38,6 +39,8 @@ export interface Report {
   candidates: string[];
   results: ImageResult[];
   indexes: Array<{ image: string; tags: string[]; error?: string }>;
+  /** warnings: what the run went on without, e.g. a sick remote cache */
+  warnings: string[];
 }
 
 const workspaceRoot = process.cwd();
@@ -73,7 +76,23 @@ async function main(): Promise<number> {
 
   const graph = await createProjectGraphAsync({ exitOnError: false });
   const receipts = receiptStore(options);
-  const report: Report = { candidates, results: [], indexes: [] };
+  const report: Report = {
+    candidates,
+    results: [],
+    indexes: [],
+    warnings: [],
+  };
+  if (candidates.length > 0 && !options.dryRun) {
+    // A remote cache that fails or hangs would fail or stall every nx run
+    // below; without it they only miss its hits.
+    const cacheProblem = await remoteCacheProblem(process.env);
+    if (cacheProblem) {
+      const warning = `${cacheProblem}; building without the remote cache (local cache only)`;
+      log(`warning: ${warning}`);
+      report.warnings.push(warning);
+      delete process.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER;
+    }
+  }
   for (const image of candidates) {
     for (const configuration of options.configurations) {
       report.results.push(
