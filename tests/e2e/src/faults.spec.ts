@@ -146,33 +146,12 @@ describe('an Nx remote cache that answers 500', () => {
   });
 
   it('lets build-affected build without it, saying so', async () => {
-    const reportFile = join(scratch, 'cache-500.json');
-    runCommand('docker', ['rmi', '-f', 'fault-good:local']);
-    const run = await buildAffected(
-      root,
-      [
-        ...['--images', 'fault-good', '--configuration', 'airgap'],
-        ...['--receipts', 'none', '--report', reportFile],
-      ],
-      {
-        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
-        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'token',
-        NX_CACHE_DIRECTORY: join(scratch, 'nx-cache-500'),
-        NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'nx-workspace-data-500'),
-      },
-    );
-
-    expect(run.code, run.output.slice(-3000)).toBe(0);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-    expect(report.results.map((r) => r.action)).toEqual(['built']);
-    expect(report.warnings).toEqual([
+    const warnings = await buildBesideCache(url, '500');
+    expect(warnings).toEqual([
       `the Nx remote cache ${url} answered 500 Internal Server Error to GET ` +
         `${url}/v1/cache/remote-cache-probe-0000000000000000; building ` +
         'without the remote cache (local cache only)',
     ]);
-    expect(
-      mustRun('docker', ['run', '--rm', '--network=none', 'fault-good:local']),
-    ).toBe('payload for linux-amd64\n');
   });
 });
 
@@ -194,27 +173,9 @@ describe('an Nx remote cache that accepts connections and never answers', () => 
   // Plain `nx run` waits on such a cache (still waiting after 300 s when
   // tried by hand), so only build-affected, which probes first, is run.
   it('lets build-affected build without it after a bounded wait', async () => {
-    const reportFile = join(scratch, 'cache-silent.json');
-    runCommand('docker', ['rmi', '-f', 'fault-good:local']);
     const started = Date.now();
-    const run = await buildAffected(
-      root,
-      [
-        ...['--images', 'fault-good', '--configuration', 'airgap'],
-        ...['--receipts', 'none', '--report', reportFile],
-      ],
-      {
-        NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
-        NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'token',
-        NX_CACHE_DIRECTORY: join(scratch, 'nx-cache-silent'),
-        NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'nx-workspace-data-silent'),
-      },
-    );
-
-    expect(run.code, run.output.slice(-3000)).toBe(0);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-    expect(report.results.map((r) => r.action)).toEqual(['built']);
-    expect(report.warnings).toEqual([
+    const warnings = await buildBesideCache(url, 'silent');
+    expect(warnings).toEqual([
       `the Nx remote cache ${url} did not answer GET ${url}/v1/cache/` +
         'remote-cache-probe-0000000000000000 within 10 s; building ' +
         'without the remote cache (local cache only)',
@@ -222,3 +183,32 @@ describe('an Nx remote cache that accepts connections and never answers', () => 
     expect((Date.now() - started) / 1000).toBeLessThan(90);
   });
 });
+
+// buildBesideCache builds fault-good with build-affected against a sick
+// remote cache, from a fresh local cache so Nx would have to ask it,
+// checks the image was built and runs, and returns the report's warnings.
+async function buildBesideCache(url: string, label: string): Promise<string[]> {
+  const reportFile = join(scratch, `cache-${label}.json`);
+  runCommand('docker', ['rmi', '-f', 'fault-good:local']);
+  const run = await buildAffected(
+    root,
+    [
+      ...['--images', 'fault-good', '--configuration', 'airgap'],
+      ...['--receipts', 'none', '--report', reportFile],
+    ],
+    {
+      NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url,
+      NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'token',
+      NX_CACHE_DIRECTORY: join(scratch, `nx-cache-${label}`),
+      NX_WORKSPACE_DATA_DIRECTORY: join(scratch, `nx-workspace-data-${label}`),
+    },
+  );
+
+  expect(run.code, run.output.slice(-3000)).toBe(0);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+  expect(report.results.map((r) => r.action)).toEqual(['built']);
+  expect(
+    mustRun('docker', ['run', '--rm', '--network=none', 'fault-good:local']),
+  ).toBe('payload for linux-amd64\n');
+  return report.warnings;
+}
