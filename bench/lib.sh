@@ -152,3 +152,64 @@ use_private_nx_cache() {
   export NX_WORKSPACE_DATA_DIRECTORY="$clone/../nx-workspace-data"
   mkdir -p "$NX_CACHE_DIRECTORY" "$NX_WORKSPACE_DATA_DIRECTORY"
 }
+
+# start_private_builder starts a buildkitd of the benchmark's own, with
+# its state in a new folder, and registers it as the buildx builder
+# "bench-<part>" in a buildx configuration folder of its own: a cold build
+# starts from an empty layer cache, and the shared builder's cache is left
+# alone. It sets builder_pid, builder_dir, BUILDX_CONFIG and
+# BUILDX_BUILDER and INPUT_BUILDER (read by buildx and by nx-container).
+start_private_builder() {
+  local name="bench-$1"
+  builder_dir=$(mktemp -d /tmp/bench-buildkitd.XXXXXX)
+  cat >"$builder_dir/buildkitd.toml" <<TOML
+[registry."127.0.0.1:5000"]
+  http = true
+[worker.oci]
+  enabled = true
+  platforms = ["linux/amd64", "linux/arm64"]
+  gc = false
+[worker.containerd]
+  enabled = false
+TOML
+  buildkitd --config "$builder_dir/buildkitd.toml" --root "$builder_dir/root" \
+    --addr "unix://$builder_dir/buildkitd.sock" --oci-worker-net=host \
+    >"$builder_dir/buildkitd.log" 2>&1 &
+  builder_pid=$!
+  export BUILDX_CONFIG="$builder_dir/buildx" BUILDX_BUILDER=$name INPUT_BUILDER=$name
+  docker buildx create --name "$name" --driver remote \
+    "unix://$builder_dir/buildkitd.sock" >/dev/null
+  local i
+  for ((i = 0; i < 60; i++)); do
+    docker buildx inspect "$name" 2>/dev/null | grep -q 'Status: *running' && return
+    sleep 0.5
+  done
+  die "bench: the private buildkitd did not start; see $builder_dir/buildkitd.log"
+}
+
+# stop_private_builder stops the builder start_private_builder started and
+# removes its state.
+stop_private_builder() {
+  kill "$builder_pid" 2>/dev/null || true
+  wait "$builder_pid" 2>/dev/null || true
+  unset BUILDX_CONFIG BUILDX_BUILDER INPUT_BUILDER
+  rm -rf "$builder_dir"
+}
+
+# process_cpu prints the CPU seconds a process and the children it has
+# reaped have used (utime + stime + cutime + cstime). The private
+# buildkitd reaps every build step it runs, so the difference of two
+# readings is what its builds cost.
+process_cpu() {
+  awk -v ticks="$(getconf CLK_TCK)" \
+    '{sub(/^[^)]*\) /, ""); print ($12 + $13 + $14 + $15) / ticks}' \
+    "/proc/$1/stat"
+}
+
+# nx_tasks_ran prints, comma-separated, the Nx tasks a build log shows
+# running rather than restored from the cache ("> nx run <task>" with no
+# bracketed cache note after it).
+nx_tasks_ran() {
+  grep -oE '^(\S+: )?> nx run [^ ]+( +\[[^]]+\])?' "$1" |
+    sed -E 's/^(\S+: )?> nx run //' | grep -v '\[' | sort -u | paste -sd, -
+}

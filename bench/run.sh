@@ -10,7 +10,8 @@
 #   --list         print the parts and exit
 #
 # Parts:
-#   plugin-scale    project-graph time with 6, 100 and 500 images
+#   cross-vs-qemu        arm64 crates and router: cross-compiled vs under QEMU
+#   plugin-scale         project-graph time with 6, 100 and 500 images
 # (bench/spine.sh, separate: cold and warm builds, router throughput)
 #
 # Raw samples go to bench/results/<part>.json; bench/RESULTS.md is rendered
@@ -23,7 +24,7 @@ bench_dir="$workspace_root/bench"
 # shellcheck source=bench/lib.sh
 source "$bench_dir/lib.sh"
 
-all_parts=(plugin-scale)
+all_parts=(cross-vs-qemu plugin-scale)
 mode=full
 parts=()
 bench_command="bench/run.sh $*"

@@ -49,6 +49,8 @@ debian_packages=(
   rustc-web
   shellcheck
   shfmt
+  time
+  unzip
   wrk
 )
 
