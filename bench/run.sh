@@ -11,6 +11,8 @@
 #
 # Parts:
 #   cross-vs-qemu        arm64 crates and router: cross-compiled vs under QEMU
+#   shared-vs-per-image  Rust compilations and CPU: Nx once vs each image
+#   warm-incremental     no change, Go, Rust, Dockerfile change vs cold
 #   plugin-scale         project-graph time with 6, 100 and 500 images
 # (bench/spine.sh, separate: cold and warm builds, router throughput)
 #
@@ -24,7 +26,7 @@ bench_dir="$workspace_root/bench"
 # shellcheck source=bench/lib.sh
 source "$bench_dir/lib.sh"
 
-all_parts=(cross-vs-qemu plugin-scale)
+all_parts=(cross-vs-qemu shared-vs-per-image warm-incremental plugin-scale)
 mode=full
 parts=()
 bench_command="bench/run.sh $*"
