@@ -208,8 +208,11 @@ process_cpu() {
 
 # nx_tasks_ran prints, comma-separated, the Nx tasks a build log shows
 # running rather than restored from the cache ("> nx run <task>" with no
-# bracketed cache note after it).
+# bracketed cache note after it). A log where no task ran (every image
+# reused from its receipt) prints nothing; grep's "no match" status is not
+# a failure here.
 nx_tasks_ran() {
-  grep -oE '^(\S+: )?> nx run [^ ]+( +\[[^]]+\])?' "$1" |
-    sed -E 's/^(\S+: )?> nx run //' | grep -v '\[' | sort -u | paste -sd, -
+  { grep -oE '^(\S+: )?> nx run [^ ]+( +\[[^]]+\])?' "$1" || true; } |
+    sed -E 's/^(\S+: )?> nx run //' | { grep -v '\[' || true; } |
+    sort -u | paste -sd, -
 }

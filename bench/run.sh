@@ -19,7 +19,16 @@
 # Raw samples go to bench/results/<part>.json; bench/RESULTS.md is rendered
 # from every JSON file there, with the date, machine and command of each.
 # Progress lines go to stderr; the commands' own output to bench/out/.
-set -euo pipefail
+set -Eeuo pipefail
+# A command that fails stops the run; say once which and where (the
+# innermost line of this shell, not of subshells), since a part's own
+# output goes to its log file.
+stopped_at=
+trap 'status=$? line=$LINENO
+if [[ $BASH_SUBSHELL -eq 0 && -z $stopped_at ]]; then
+  stopped_at="${BASH_SOURCE[0]}:$line"
+  progress "stopped: \"$BASH_COMMAND\" failed (exit $status) at $stopped_at; command output in ${bench_log:-bench/out/}"
+fi' ERR
 
 workspace_root=$(cd "$(dirname "$0")/.." && pwd)
 bench_dir="$workspace_root/bench"
