@@ -56,14 +56,16 @@ median_of() {
       else (.[length / 2 - 1] + .[length / 2]) / 2 end' "$samples_file"
 }
 
-# ratio prints a / b with two decimals, or "n/a" when b is zero or missing.
+# ratio prints a / b with two decimals (two significant digits below 0.1,
+# so a no-op build against a cold one does not read 0.00), or "n/a" when b
+# is zero or missing.
 ratio() {
   local a=$1 b=$2
   if [[ $a == null || $b == null ]] || awk "BEGIN {exit !($b == 0)}"; then
     echo n/a
     return
   fi
-  awk "BEGIN {printf \"%.2f\", $a / $b}"
+  awk "BEGIN {r = $a / $b; if (r < 0.1) printf \"%.2g\", r; else printf \"%.2f\", r}"
 }
 
 # seconds formats a number of seconds with one decimal.

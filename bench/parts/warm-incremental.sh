@@ -69,22 +69,39 @@ build_all() {
   progress "warm-incremental: $case #$run: built [${built:-none}], tasks ran [${ran:-none}]"
 }
 
-# make_change commits one edit of the given kind to the clone.
+# make_change commits one edit of the given kind to the clone. The Go and
+# Rust edits change a string the compiled code carries (a log message of
+# the router, an error message of candle-binding), so the binary and the
+# library really change; an appended comment would leave a release build
+# byte-identical and let Nx restore everything downstream from the cache.
 make_change() {
-  local kind=$1 run=$2
-  (
-    cd "$clone" || exit
-    case $kind in
-    none) ;;
-    go) echo "// bench: Go change $run" >>apps/semantic-router/internal/app/app.go ;;
-    rust) echo "// bench: Rust change $run" >>libs/candle-binding/src/lib.rs ;;
-    dockerfile)
-      echo "LABEL org.semrouter.bench.change=\"$run\"" >>tools/docker/Dockerfile.stack
-      ;;
-    esac
-    git -c user.name=bench -c user.email=bench@localhost \
-      commit -qa --allow-empty -m "bench: $kind change $run"
-  )
+  local kind=$1 run=$2 file pattern text
+  case $kind in
+  none) ;;
+  go)
+    file=apps/semantic-router/internal/app/app.go
+    pattern='logger.Info("shut down[^"]*")'
+    text="logger.Info(\"shut down (bench change $run)\")"
+    ;;
+  rust)
+    file=libs/candle-binding/src/error.rs
+    pattern='format!("{operation}: {source}[^"]*")'
+    text="format!(\"{operation}: {source} (bench change $run)\")"
+    ;;
+  dockerfile)
+    file=tools/docker/Dockerfile.stack
+    echo "LABEL org.semrouter.bench.change=\"$run\"" >>"$clone/$file"
+    text="org.semrouter.bench.change=\"$run\""
+    ;;
+  esac
+  if [[ $kind == go || $kind == rust ]]; then
+    sed -i "s/$pattern/$text/" "$clone/$file"
+  fi
+  if [[ $kind != none ]] && ! grep -qF "$text" "$clone/$file"; then
+    die "bench: the $kind change did not apply to $file (no match for $pattern); update make_change in bench/parts/warm-incremental.sh"
+  fi
+  git -C "$clone" -c user.name=bench -c user.email=bench@localhost \
+    commit -qa --allow-empty -m "bench: $kind change $run"
 }
 
 progress "warm-incremental: cold build of every image"
@@ -119,7 +136,7 @@ for case in cold "${changes[@]}"; do
 done
 cat >"$notes" <<EOF
 Cold: one run of \`build-affected --images $images --configuration airgap-multiarch --receipts file:...\` (both platforms, pushed to the loopback registry) in a clone with an empty Nx cache, cargo target folders and Go build cache, on a buildkitd of its own with an empty layer cache.
-Each change is committed, then the same command runs; the median of $rounds changes of each kind is shown (each a different edit: a comment appended to apps/semantic-router/internal/app/app.go, to libs/candle-binding/src/lib.rs, a LABEL appended to tools/docker/Dockerfile.stack; "no change" is an empty commit).
+Each change is committed, then the same command runs; the median of $rounds changes of each kind is shown (each a different edit: a log message of the router in apps/semantic-router/internal/app/app.go, an error message of candle-binding in libs/candle-binding/src/error.rs, both strings the compiled code carries; a LABEL appended to tools/docker/Dockerfile.stack; "no change" is an empty commit).
 CPU is user plus system time of the command and its children (Nx, cargo, go, buildx) plus what the private buildkitd and the build steps it ran used in the meantime.
 "tasks that ran" are the Nx tasks the build log shows executing rather than restored from the Nx cache, in the first round of that change; container tasks are never cached, so they run for each image the receipts say must be built.
 EOF
