@@ -155,6 +155,18 @@ use_private_nx_cache() {
   mkdir -p "$NX_CACHE_DIRECTORY" "$NX_WORKSPACE_DATA_DIRECTORY"
 }
 
+# use_bench_registry points the images of a clone at repositories of the
+# benchmark's own on the loopback registry (the plugin's localRegistry
+# option in nx.json), not the 127.0.0.1:5000/<image>:local the tests use:
+#   use_bench_registry <clone> <prefix, e.g. 127.0.0.1:5000/bench-warm>
+use_bench_registry() {
+  local clone=$1 prefix=$2
+  jq --arg prefix "$prefix" '(.plugins[] | objects
+      | select(.plugin | test("nx-container-images"))
+      | .options.localRegistry) = $prefix' "$clone/nx.json" >"$clone/nx.json.new"
+  mv "$clone/nx.json.new" "$clone/nx.json"
+}
+
 # start_private_builder starts a buildkitd of the benchmark's own, with
 # its state in a new folder, and registers it as the buildx builder
 # "bench-<part>" in a buildx configuration folder of its own: a cold build

@@ -85,12 +85,7 @@ for ((round = 1; round <= rounds; round++)); do
     use_private_nx_cache "$clone"
     export GOCACHE="$scratch/go-cache"
     if [[ $way == nx ]]; then
-      (
-        cd "$clone" || exit
-        jq '(.plugins[] | objects | select(.plugin | test("nx-container-images"))
-             | .options.localRegistry) = "127.0.0.1:5000/bench-shared"' nx.json >nx.json.new
-        mv nx.json.new nx.json
-      )
+      use_bench_registry "$clone" 127.0.0.1:5000/bench-shared
     fi
     start_private_builder shared
     log="$scratch/build.log"

@@ -36,15 +36,9 @@ use_private_nx_cache "$clone"
 export GOCACHE="$scratch/go-cache"
 receipts="$scratch/receipts.json"
 start_private_builder warm
-# Every image goes to a repository of the benchmark's own on the loopback
-# registry, not to the 127.0.0.1:5000/<image>:local the tests use.
-(
-  cd "$clone" || exit
-  jq '(.plugins[] | objects | select(.plugin | test("nx-container-images"))
-       | .options.localRegistry) = "127.0.0.1:5000/bench-warm"' nx.json >nx.json.new
-  mv nx.json.new nx.json
-  git -c user.name=bench -c user.email=bench@localhost commit -qam 'bench: own registry repositories'
-)
+use_bench_registry "$clone" 127.0.0.1:5000/bench-warm
+git -C "$clone" -c user.name=bench -c user.email=bench@localhost \
+  commit -qam 'bench: own registry repositories'
 progress "warm-incremental: clone $clone, images $images, builder $INPUT_BUILDER"
 
 # build_all runs the CI command once in the clone and records the sample.
