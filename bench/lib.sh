@@ -46,14 +46,16 @@ record_sample() {
     <<<"$times" >>"$samples_file"
 }
 
-# median_of prints the median of a field over one case's samples.
+# median_of prints the median of a jq expression over one case's samples
+# (the mean of the middle two for an even count), or null when the case
+# has none:  median_of <case> <expression, e.g. .wall or .cpu + .builder_cpu>
 median_of() {
-  local case=$1 field=$2
-  jq -s --arg case "$case" --arg field "$field" '
-    [.[] | select(.case == $case) | .[$field]] | sort
+  local case=$1 expression=$2
+  jq -s --arg case "$case" "
+    [.[] | select(.case == \$case) | $expression] | sort
     | if length == 0 then null
       elif length % 2 == 1 then .[length / 2 | floor]
-      else (.[length / 2 - 1] + .[length / 2]) / 2 end' "$samples_file"
+      else (.[length / 2 - 1] + .[length / 2]) / 2 end" "$samples_file"
 }
 
 # ratio prints a / b with two decimals (two significant digits below 0.1,

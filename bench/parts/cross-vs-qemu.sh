@@ -111,10 +111,10 @@ qemu_total=0
 cross_cpu_total=0
 qemu_cpu_total=0
 for step in "${steps[@]}"; do
-  cross=$(median_of "cross/$step" wall)
-  qemu=$(median_of "qemu/$step" wall)
-  cross_cpu=$(median_of "cross/$step" cpu)
-  qemu_cpu=$(median_of "qemu/$step" cpu)
+  cross=$(median_of "cross/$step" .wall)
+  qemu=$(median_of "qemu/$step" .wall)
+  cross_cpu=$(median_of "cross/$step" .cpu)
+  qemu_cpu=$(median_of "qemu/$step" .cpu)
   cross_total=$(awk "BEGIN {print $cross_total + $cross}")
   qemu_total=$(awk "BEGIN {print $qemu_total + $qemu}")
   cross_cpu_total=$(awk "BEGIN {print $cross_cpu_total + $cross_cpu}")

@@ -99,11 +99,11 @@ done
 
 rows=$(mktemp)
 notes=$(mktemp)
-base_wall=$(median_of 6 wall)
-base_cpu=$(median_of 6 cpu)
+base_wall=$(median_of 6 .wall)
+base_cpu=$(median_of 6 .cpu)
 for size in "${sizes[@]}"; do
-  wall=$(median_of "$size" wall)
-  cpu=$(median_of "$size" cpu)
+  wall=$(median_of "$size" .wall)
+  cpu=$(median_of "$size" .cpu)
   projects=$(jq -s --arg case "$size" \
     'map(select(.case == $case)) | .[0].projects' "$samples_file")
   table_row "$size" "$projects" "$(seconds "$wall")" "$(ratio "$wall" "$base_wall")" \

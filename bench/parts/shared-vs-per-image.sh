@@ -108,14 +108,11 @@ rm -rf "$contexts"
 
 rows=$(mktemp)
 notes=$(mktemp)
-field_median() {
-  jq -s --arg case "$1" "[.[] | select(.case == \$case) | $2] | sort | .[length / 2 | floor]" "$samples_file"
-}
-nx_cpu=$(field_median nx '.cpu + .builder_cpu')
+nx_cpu=$(median_of nx '.cpu + .builder_cpu')
 for way in nx per-image; do
-  cpu=$(field_median "$way" '.cpu + .builder_cpu')
-  table_row "$way" "$(field_median "$way" .rust_compilations)" \
-    "$(seconds "$(median_of "$way" wall)")" "$(seconds "$cpu")" \
+  cpu=$(median_of "$way" '.cpu + .builder_cpu')
+  table_row "$way" "$(median_of "$way" .rust_compilations)" \
+    "$(seconds "$(median_of "$way" .wall)")" "$(seconds "$cpu")" \
     "$(ratio "$cpu" "$nx_cpu")" >>"$rows"
 done
 cat >"$notes" <<EOF

@@ -111,12 +111,11 @@ stop_private_builder
 
 rows=$(mktemp)
 notes=$(mktemp)
-cold_wall=$(median_of cold wall)
+cold_wall=$(median_of cold .wall)
 cold_cpu=$(jq -s 'map(select(.case == "cold")) | .[0] | .cpu + .builder_cpu' "$samples_file")
 for case in cold "${changes[@]}"; do
-  wall=$(median_of "$case" wall)
-  cpu=$(jq -s --arg case "$case" '[.[] | select(.case == $case) | .cpu + .builder_cpu]
-    | sort | .[length / 2 | floor]' "$samples_file")
+  wall=$(median_of "$case" .wall)
+  cpu=$(median_of "$case" '.cpu + .builder_cpu')
   built=$(jq -rs --arg case "$case" 'map(select(.case == $case)) | .[0].images_built' "$samples_file")
   ran=$(jq -rs --arg case "$case" 'map(select(.case == $case)) | .[0].tasks_ran' "$samples_file")
   label=$case
