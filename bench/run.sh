@@ -18,7 +18,9 @@
 #
 # Raw samples go to bench/results/<part>.json; bench/RESULTS.md is rendered
 # from every JSON file there, with the date, machine and command of each.
-# Progress lines go to stderr; the commands' own output to bench/out/.
+# Sets the machine up first (tools/scripts/setup.sh, which skips what is
+# present). Progress lines go to stderr; the commands' own output to
+# bench/out/.
 set -Eeuo pipefail
 # A command that fails stops the run; say once which and where (the
 # innermost line of this shell, not of subshells), since a part's own
@@ -54,7 +56,7 @@ while [[ $# -gt 0 ]]; do
     exit 0
     ;;
   -h | --help)
-    sed -n '2,20s/^# \{0,1\}//p' "$0"
+    sed -n '2,/^set /s/^# \{0,1\}//p' "$0"
     exit 0
     ;;
   *) die "bench: unknown option \"$1\" (see bench/run.sh --help)" ;;
@@ -99,6 +101,13 @@ render_results() {
   } >"$bench_dir/RESULTS.md"
   progress "Wrote bench/RESULTS.md"
 }
+
+# The parts need what the README's commands need (node_modules, the cross
+# toolchain, the engine and the loopback registry); setup skips what is
+# present, so this costs about a second on a machine already set up.
+bench_log="$out_dir/setup.log"
+progress "Setting up this machine (tools/scripts/setup.sh; output in bench/out/setup.log)"
+"$workspace_root/tools/scripts/setup.sh" >"$bench_log" 2>&1
 
 for part in "${parts[@]}"; do
   bench_log="$out_dir/$part.log"

@@ -28,6 +28,10 @@ case "${1:-}" in
 *) die "spine: unknown option \"$1\" (see --help)" ;;
 esac
 
+# What the README's commands need (node_modules, toolchains, wrk); setup
+# skips what is present.
+log "Setting up this machine (tools/scripts/setup.sh --no-engine)"
+"$workspace_root/tools/scripts/setup.sh" --no-engine >&2
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true
 rows=()
