@@ -15,19 +15,22 @@ progress() {
   printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2
 }
 
-# timed runs a command with its output appended to $bench_log and prints
-# one JSON object: wall seconds, and user and system CPU seconds of the
-# command and every child it waited for.
+# timed runs a command with its output appended to $timed_log (default
+# $bench_log) and prints one JSON object: wall seconds, and user and
+# system CPU seconds of the command and every child it waited for. When
+# the command fails, its output is copied into $bench_log (so it outlives
+# the run's scratch folder), its last lines are printed, and the run stops.
 timed() {
-  local times_file status
+  local times_file status out=${timed_log:-$bench_log}
   times_file=$(mktemp)
   set +e
   /usr/bin/time -f '{"wall": %e, "user": %U, "sys": %S}' -o "$times_file" \
-    "$@" >>"$bench_log" 2>&1
+    "$@" >>"$out" 2>&1
   status=$?
   set -e
   if [[ $status -ne 0 ]]; then
-    tail -n 30 "$bench_log" >&2
+    [[ $out == "$bench_log" ]] || cat "$out" >>"$bench_log"
+    tail -n 30 "$out" >&2
     rm -f "$times_file"
     die "benchmark command failed (exit $status): $* (full log: $bench_log)"
   fi
@@ -177,7 +180,7 @@ use_bench_registry() {
 # BUILDX_BUILDER and INPUT_BUILDER (read by buildx and by nx-container).
 start_private_builder() {
   local name="bench-$1"
-  builder_dir=$(mktemp -d /tmp/bench-buildkitd.XXXXXX)
+  builder_dir=$(mktemp -d "${TMPDIR:-/tmp}/bench-buildkitd.XXXXXX")
   cat >"$builder_dir/buildkitd.toml" <<TOML
 [registry."127.0.0.1:5000"]
   http = true
@@ -206,9 +209,10 @@ TOML
 # stop_private_builder stops the builder start_private_builder started and
 # removes its state.
 stop_private_builder() {
+  [[ -n ${builder_pid:-} ]] || return 0
   kill "$builder_pid" 2>/dev/null || true
   wait "$builder_pid" 2>/dev/null || true
-  unset BUILDX_CONFIG BUILDX_BUILDER INPUT_BUILDER
+  unset BUILDX_CONFIG BUILDX_BUILDER INPUT_BUILDER builder_pid
   rm -rf "$builder_dir"
 }
 

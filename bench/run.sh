@@ -65,6 +65,16 @@ while [[ $# -gt 0 ]]; do
 done
 [[ ${#parts[@]} -gt 0 ]] || parts=("${all_parts[@]}")
 
+# Every scratch folder of the run (clones, build contexts, private
+# buildkitd state) lives under one folder that goes away with the run,
+# also when a part stops it or it is interrupted; the private buildkitd is
+# stopped first. A failed command's output is kept in bench/out/.
+bench_tmp=$(mktemp -d /tmp/bench-run.XXXXXX)
+export TMPDIR=$bench_tmp
+trap 'stop_private_builder; rm -rf "$bench_tmp"' EXIT
+trap 'progress "interrupted; stopping the private buildkitd and removing $bench_tmp"; exit 130' INT
+trap 'progress "terminated; stopping the private buildkitd and removing $bench_tmp"; exit 143' TERM
+
 export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true NO_COLOR=1 \
   FORCE_COLOR=0 CARGO_TERM_COLOR=never
 results_dir="$bench_dir/results"

@@ -36,7 +36,7 @@ if ! docker buildx imagetools inspect "$toolchain" >/dev/null 2>&1; then
     --output "type=image,name=$toolchain,push=true" "$bench_dir/baseline" \
     >>"$bench_log" 2>&1
 fi
-contexts=$(mktemp -d /tmp/bench-contexts.XXXXXX)
+contexts=$(mktemp -d "$TMPDIR/bench-contexts.XXXXXX")
 mkdir -p "$contexts/cargo-registry"
 cp -r "${CARGO_HOME:-$HOME/.cargo}/registry/index" \
   "${CARGO_HOME:-$HOME/.cargo}/registry/cache" "$contexts/cargo-registry/"
@@ -56,25 +56,25 @@ rust_compilations() {
 }
 
 # The steps of each way as scripts, since timed runs a program:
-#   <script> <clone> <log>
+#   <script> <clone>   (output: the round's build.log, through timed_log)
 cat >"$contexts/nx-way.sh" <<'EOF'
 set -e
 cd "$1"
 npx nx run-many -t container -c airgap-multiarch \
-  -p extproc,stack,vllm-sr --outputStyle=stream >>"$2" 2>&1
+  -p extproc,stack,vllm-sr --outputStyle=stream
 EOF
 cat >"$contexts/per-image-way.sh" <<EOF
 set -e
 cd "\$1"
-npx nx run dashboard:build --outputStyle=stream >>"\$2" 2>&1
+npx nx run dashboard:build --outputStyle=stream
 for image in ${images[*]}; do
-  docker buildx prune -af >>"\$2" 2>&1
+  docker buildx prune -af
   docker buildx build --platform linux/amd64,linux/arm64 --progress plain \\
     -f "$bench_dir/baseline/Dockerfile.\$image" \\
     --build-context "cargo-registry=$contexts/cargo-registry" \\
     --build-context "go-proxy=$contexts/gomod/cache/download" \\
     --output "type=image,name=127.0.0.1:5000/bench-per-image/\$image:local,push=true" \\
-    . >>"\$2" 2>&1
+    .
 done
 EOF
 
@@ -91,7 +91,7 @@ for ((round = 1; round <= rounds; round++)); do
     log="$scratch/build.log"
     progress "shared-vs-per-image: round $round/$rounds, $way way (cold)"
     before=$(process_cpu "$builder_pid")
-    times=$(timed bash "$contexts/$way-way.sh" "$clone" "$log")
+    times=$(timed_log=$log timed bash "$contexts/$way-way.sh" "$clone")
     after=$(process_cpu "$builder_pid")
     stop_private_builder
     cat "$log" >>"$bench_log"

@@ -48,7 +48,7 @@ build_all() {
   report="$scratch/$case-$run.json"
   before=$(process_cpu "$builder_pid")
   # shellcheck disable=SC2016
-  times=$(cd "$clone" && bench_log=$log timed npx tsx \
+  times=$(cd "$clone" && timed_log=$log timed npx tsx \
     libs/nx-container-images/src/cli/build-affected.ts --images "$images" \
     --configuration airgap-multiarch --receipts "file:$receipts" \
     --report "$report")
