@@ -17,9 +17,10 @@ progress() {
 
 # timed runs a command with its output appended to $timed_log (default
 # $bench_log) and prints one JSON object: wall seconds, and user and
-# system CPU seconds of the command and every child it waited for. When
-# the command fails, its output is copied into $bench_log (so it outlives
-# the run's scratch folder), its last lines are printed, and the run stops.
+# system CPU seconds of the command and every child it waited for. A
+# separate $timed_log (one build's log, for a part to read) is copied into
+# $bench_log afterwards, so it outlives the run's scratch folder. When the
+# command fails, its last lines are printed and the run stops.
 timed() {
   local times_file status out=${timed_log:-$bench_log}
   times_file=$(mktemp)
@@ -28,8 +29,8 @@ timed() {
     "$@" >>"$out" 2>&1
   status=$?
   set -e
+  [[ $out == "$bench_log" ]] || cat "$out" >>"$bench_log"
   if [[ $status -ne 0 ]]; then
-    [[ $out == "$bench_log" ]] || cat "$out" >>"$bench_log"
     tail -n 30 "$out" >&2
     rm -f "$times_file"
     die "benchmark command failed (exit $status): $* (full log: $bench_log)"

@@ -94,7 +94,6 @@ for ((round = 1; round <= rounds; round++)); do
     times=$(timed_log=$log timed bash "$contexts/$way-way.sh" "$clone")
     after=$(process_cpu "$builder_pid")
     stop_private_builder
-    cat "$log" >>"$bench_log"
     record_sample "$way" "$round" "$times" "$(jq -cn \
       --argjson builder "$(awk "BEGIN {print $after - $before}")" \
       --argjson rust "$(rust_compilations "$log")" \

@@ -52,7 +52,6 @@ build_all() {
     libs/nx-container-images/src/cli/build-affected.ts --images "$images" \
     --configuration airgap-multiarch --receipts "file:$receipts" \
     --report "$report")
-  cat "$log" >>"$bench_log"
   after=$(process_cpu "$builder_pid")
   builder_cpu=$(awk "BEGIN {print $after - $before}")
   ran=$(nx_tasks_ran "$log")
@@ -69,7 +68,7 @@ build_all() {
 # library really change; an appended comment would leave a release build
 # byte-identical and let Nx restore everything downstream from the cache.
 make_change() {
-  local kind=$1 run=$2 file pattern text
+  local kind=$1 run=$2 file pattern='' text
   case $kind in
   none) ;;
   go)
@@ -88,9 +87,7 @@ make_change() {
     text="org.semrouter.bench.change=\"$run\""
     ;;
   esac
-  if [[ $kind == go || $kind == rust ]]; then
-    sed -i "s/$pattern/$text/" "$clone/$file"
-  fi
+  [[ -z $pattern ]] || sed -i "s/$pattern/$text/" "$clone/$file"
   if [[ $kind != none ]] && ! grep -qF "$text" "$clone/$file"; then
     die "bench: the $kind change did not apply to $file (no match for $pattern); update make_change in bench/parts/warm-incremental.sh"
   fi
@@ -112,7 +109,7 @@ stop_private_builder
 rows=$(mktemp)
 notes=$(mktemp)
 cold_wall=$(median_of cold .wall)
-cold_cpu=$(jq -s 'map(select(.case == "cold")) | .[0] | .cpu + .builder_cpu' "$samples_file")
+cold_cpu=$(median_of cold '.cpu + .builder_cpu')
 for case in cold "${changes[@]}"; do
   wall=$(median_of "$case" .wall)
   cpu=$(median_of "$case" '.cpu + .builder_cpu')
