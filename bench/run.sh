@@ -68,7 +68,7 @@ done
 # Every scratch folder of the run (clones, build contexts, private
 # buildkitd state) lives under one folder that goes away with the run,
 # also when a part stops it or it is interrupted; the private buildkitd is
-# stopped first. A failed command's output is kept in bench/out/.
+# stopped first. Each build's own log is copied to bench/out/ first.
 bench_tmp=$(mktemp -d /tmp/bench-run.XXXXXX)
 export TMPDIR=$bench_tmp
 trap 'stop_private_builder; rm -rf "$bench_tmp"' EXIT
