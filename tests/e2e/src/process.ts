@@ -8,8 +8,8 @@ export interface RunningProcess {
   stop: () => Promise<void>;
 }
 
-/** freePort asks the kernel for an unused loopback TCP port. */
-export async function freePort(): Promise<number> {
+/** kernelPort asks the kernel for a loopback TCP port unused right now. */
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -21,6 +21,29 @@ export async function freePort(): Promise<number> {
       });
     });
   });
+}
+
+// Ports freePort has handed out in this process. A port is free again once
+// the probe closes it, so the kernel may give the same one to the next
+// call: a test asking for six ports once got one twice (the router's gRPC
+// and the dashboard both on it).
+const handedOut = new Set<number>();
+
+/**
+ * freePort asks the kernel for an unused loopback TCP port, never one it
+ * has already returned in this process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await kernelPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(
+    'freePort: the kernel kept returning ports already handed out',
+  );
 }
 
 /** startProcess spawns a command and keeps its stdout and stderr. */
