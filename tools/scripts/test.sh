@@ -51,7 +51,7 @@ failed_suites=()
 # vitest's "Tests  N passed | M failed" line. Nx runs with
 # --outputStyle=static so each task's output arrives whole and unprefixed.
 count_results() {
-  local log_file=$1 p f
+  local log_file=$1 p f tests_lines
   p=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log_file" |
     awk '{s += $4} END {print s + 0}')
   f=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$log_file" |
@@ -62,9 +62,11 @@ count_results() {
   f=$(grep -cE '^\s*--- FAIL' "$log_file" || true)
   passed=$((passed + p))
   failed=$((failed + f))
-  p=$(grep -hoE '^ *Tests +[0-9]+ passed' "$log_file" | awk '{s += $2} END {print s + 0}')
-  f=$(grep -hoE '^ *Tests +([0-9]+ passed \| )?[0-9]+ failed' "$log_file" |
-    grep -oE '[0-9]+ failed' | awk '{s += $1} END {print s + 0}')
+  # vitest puts the failed count first ("Tests  1 failed | 61 passed"),
+  # so each count is taken from anywhere on the line.
+  tests_lines=$(grep -hE '^ *Tests +[0-9]' "$log_file")
+  p=$(grep -oE '[0-9]+ passed' <<<"$tests_lines" | awk '{s += $1} END {print s + 0}')
+  f=$(grep -oE '[0-9]+ failed' <<<"$tests_lines" | awk '{s += $1} END {print s + 0}')
   passed=$((passed + p))
   failed=$((failed + f))
 }
