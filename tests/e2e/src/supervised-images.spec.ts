@@ -74,8 +74,14 @@ async function runSupervised(
     router: `http://127.0.0.1:${ports.router}`,
     dashboard: `http://127.0.0.1:${ports.dashboard}`,
   };
-  await waitFor(running, `${running.router}/health`);
-  await waitFor(running, `${running.dashboard}/api/health`);
+  try {
+    await waitFor(running, `${running.router}/health`);
+    await waitFor(running, `${running.dashboard}/api/health`);
+  } catch (error) {
+    // The caller never gets the handle its afterAll would remove.
+    removeContainer(running);
+    throw error;
+  }
   return running;
 }
 
